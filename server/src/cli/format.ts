@@ -1,0 +1,139 @@
+/** Diagnostics as text (compiler style), JSON (§10) and SARIF 2.1.0 (code scanning). */
+import type { Diagnostic, SourceFile } from '../syntax/source.js';
+import { SEVERITY_OF, type DiagnosticCode } from '../syntax/source.js';
+
+export interface CheckedFile {
+  path: string;
+  diagnostics: Diagnostic[];
+}
+
+export type SourceLookup = (path: string) => SourceFile | undefined;
+
+interface Located {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** 1-based lines and columns in UTF-16 code units. */
+export function locate(diagnostic: { file: string; span: { start: number; end: number } }, sources: SourceLookup): Located {
+  const source = sources(diagnostic.file);
+  if (!source) return { line: 1, column: 1, endLine: 1, endColumn: 1 };
+  const start = source.position(diagnostic.span.start);
+  const end = source.position(diagnostic.span.end);
+  return { line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
+}
+
+export function formatText(files: CheckedFile[], sources: SourceLookup): string {
+  const lines: string[] = [];
+  for (const file of files) {
+    for (const d of file.diagnostics) {
+      const at = locate(d, sources);
+      lines.push(`${d.file}:${at.line}:${at.column}: ${d.severity}[${d.code}]: ${d.message}`);
+      for (const info of d.related) {
+        const relatedAt = locate(info, sources);
+        lines.push(`  ${info.file}:${relatedAt.line}:${relatedAt.column}: note: ${info.message}`);
+      }
+    }
+  }
+  return lines.join('\n');
+}
+
+export function summarize(files: CheckedFile[]): string {
+  const all = files.flatMap((f) => f.diagnostics);
+  const count = (severity: string) => all.filter((d) => d.severity === severity).length;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `checked ${plural(files.length, 'file')}: ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('hint'), 'hint')}`;
+}
+
+export function toJsonDiagnostic(d: Diagnostic, sources: SourceLookup) {
+  const at = locate(d, sources);
+  return {
+    code: d.code,
+    severity: d.severity,
+    message: d.message,
+    file: d.file,
+    ...at,
+    related: d.related.map((info) => ({ file: info.file, message: info.message, ...locate(info, sources) })),
+  };
+}
+
+export function formatJson(files: CheckedFile[], sources: SourceLookup): string {
+  return JSON.stringify(
+    { files: files.map((file) => ({ path: file.path, diagnostics: file.diagnostics.map((d) => toJsonDiagnostic(d, sources)) })) },
+    null,
+    2,
+  );
+}
+
+const RULE_DESCRIPTIONS: Record<DiagnosticCode, string> = {
+  syntax: 'The parser could not read the text.',
+  'unknown-name': 'An undeclared device, model, group, workload, constant, setting or attribute.',
+  'duplicate-name': 'A name declared twice.',
+  unit: 'A quantity of the wrong dimension or an unknown unit.',
+  'index-range': 'An index or range outside the array.',
+  'model-kind': 'A model of another kind than the device.',
+  'protocol-unsupported': 'A link protocol that an end does not speak.',
+  'lane-width': 'A width the protocol or the port does not allow.',
+  'lane-budget': "A switch's links use more lanes than it has.",
+  'port-budget': "An endpoint's links need more ports than it has.",
+  capacity: "Allocations exceed a memory's capacity.",
+  unreachable: 'A workload or expectation needs a route that does not exist.',
+  'feature-unsupported': 'In-network compute or multicast where a switch lacks it.',
+  'expectation-failed': 'An expectation does not hold.',
+  'import-cycle': 'Files import each other.',
+  'import-missing': 'An imported file cannot be read.',
+  limit: 'The fabric exceeds a configured size limit.',
+  oversubscription: 'A switch is statically oversubscribed beyond the limit.',
+  'link-overload': 'A link slows a workload down.',
+  reach: 'A link is longer than its reach.',
+  'unused-device': 'A device with no links.',
+  'duplicate-member': 'A device named twice in one selector list.',
+  'inc-opportunity': 'In-network compute or another algorithm would be faster.',
+  'ring-order': 'A ring would be faster with its ranks grouped by switch.',
+};
+
+const SARIF_LEVEL = { error: 'error', warning: 'warning', hint: 'note' } as const;
+
+export function formatSarif(files: CheckedFile[], sources: SourceLookup, version: string): string {
+  const codes = Object.keys(RULE_DESCRIPTIONS) as DiagnosticCode[];
+  const region = (d: { file: string; span: { start: number; end: number } }) => {
+    const at = locate(d, sources);
+    return { startLine: at.line, startColumn: at.column, endLine: at.endLine, endColumn: at.endColumn };
+  };
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'fabric',
+            version,
+            rules: codes.map((code) => ({
+              id: code,
+              shortDescription: { text: RULE_DESCRIPTIONS[code] },
+              defaultConfiguration: { level: SARIF_LEVEL[SEVERITY_OF[code]] },
+            })),
+          },
+        },
+        results: files.flatMap((file) =>
+          file.diagnostics.map((d) => ({
+            ruleId: d.code,
+            ruleIndex: codes.indexOf(d.code),
+            level: SARIF_LEVEL[d.severity],
+            message: { text: d.message },
+            locations: [{ physicalLocation: { artifactLocation: { uri: d.file }, region: region(d) } }],
+            relatedLocations: d.related.map((info, id) => ({
+              id,
+              message: { text: info.message },
+              physicalLocation: { artifactLocation: { uri: info.file }, region: region(info) },
+            })),
+          })),
+        ),
+      },
+    ],
+  };
+  return JSON.stringify(sarif, null, 2);
+}

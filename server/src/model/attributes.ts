@@ -1,0 +1,275 @@
+/**
+ * Attribute schemas and typed reading of attribute values: models and devices (§4), links (§5),
+ * settings (§11). Wrong dimensions, unknown units, unknown keys and bad widths are reported here.
+ */
+import type { Attribute, DeviceKind, Quantity, Value } from '../syntax/ast.js';
+import type { Span } from '../syntax/source.js';
+import type { DiagnosticSink } from './diagnostics.js';
+import { PROTOCOLS, widthText } from './protocols.js';
+import { didYouMean } from './suggest.js';
+import type { Attr, DeviceSpec, IncStyle, PortGroup, ProtocolSupport } from './types.js';
+import { DIMENSION_NAMES, UNITS, exampleOf, unitsOf, type Dimension } from './units.js';
+
+/** Reports diagnostics against one file. */
+export class FileReporter {
+  constructor(
+    readonly sink: DiagnosticSink,
+    readonly file: string,
+  ) {}
+
+  unknownName(span: Span, what: string, name: string, candidates: Iterable<string>, extra = ''): void {
+    const { hint, suggestion } = didYouMean(name, candidates);
+    this.sink.report({ file: this.file, span, code: 'unknown-name', message: `unknown ${what} \`${name}\`${hint || extra}`, suggestion });
+  }
+}
+
+/** Reads a quantity of a dimension in SI units, or reports why it cannot. */
+export function readQuantity(quantity: Quantity, dimension: Dimension, what: string, reporter: FileReporter): number | undefined {
+  const unit = quantity.unit?.text;
+  if (unit === undefined) {
+    if (dimension === 'ratio') return quantity.value;
+    reporter.sink.report({
+      file: reporter.file,
+      span: quantity.span,
+      code: 'unit',
+      message: `${what} needs ${DIMENSION_NAMES[dimension]} with a unit, such as ${exampleOf(dimension)}`,
+    });
+    return undefined;
+  }
+  const definition = UNITS.get(unit);
+  if (!definition) {
+    const { hint, suggestion } = didYouMean(unit, unitsOf(dimension));
+    reporter.sink.report({
+      file: reporter.file,
+      span: quantity.unit!.span,
+      code: 'unit',
+      message: `unknown unit \`${unit}\`${hint || `; ${what} takes ${unitsOf(dimension).join(', ')}`}`,
+      suggestion,
+    });
+    return undefined;
+  }
+  if (definition.dimension !== dimension) {
+    reporter.sink.report({
+      file: reporter.file,
+      span: quantity.unit!.span,
+      code: 'unit',
+      message: `${what} needs ${DIMENSION_NAMES[dimension]}, but \`${unit}\` is ${DIMENSION_NAMES[definition.dimension]}; use ${unitsOf(dimension).join(', ')}`,
+      suggestion: unitsOf(dimension)[0],
+    });
+    return undefined;
+  }
+  return quantity.value * definition.factor;
+}
+
+type ValueReader<T> = (value: Value, key: string, reporter: FileReporter) => T | undefined;
+
+function expected(value: Value, key: string, description: string, reporter: FileReporter, code: 'unit' | 'syntax' = 'syntax'): undefined {
+  reporter.sink.report({ file: reporter.file, span: value.span, code, message: `\`${key}\` takes ${description}` });
+  return undefined;
+}
+
+const quantityOf =
+  (dimension: Dimension): ValueReader<number> =>
+  (value, key, reporter) => {
+    if (value.type !== 'quantity') return expected(value, key, `${DIMENSION_NAMES[dimension]}, such as ${exampleOf(dimension)}`, reporter, 'unit');
+    const read = readQuantity(value.quantity, dimension, `\`${key}\``, reporter);
+    if (read !== undefined && read < 0) return expected(value, key, 'a value of zero or more', reporter, 'unit');
+    return read;
+  };
+
+const wholeNumber: ValueReader<number> = (value, key, reporter) => {
+  if (value.type !== 'quantity' || value.quantity.unit || !Number.isInteger(value.quantity.value)) {
+    return expected(value, key, 'a whole number without a unit, such as `320`', reporter, 'unit');
+  }
+  return value.quantity.value;
+};
+
+const boolean: ValueReader<boolean> = (value, key, reporter) => {
+  if (value.type === 'word' && (value.word.text === 'true' || value.word.text === 'false')) return value.word.text === 'true';
+  return expected(value, key, '`true` or `false`', reporter);
+};
+
+const incStyle: ValueReader<IncStyle> = (value, key, reporter) => {
+  if (value.type === 'word' && (value.word.text === 'push' || value.word.text === 'pull')) return value.word.text;
+  return expected(value, key, '`push` (SHARP-like) or `pull` (NVLS-like)', reporter);
+};
+
+function listItems(value: Value): Value[] {
+  return value.type === 'list' ? value.items : [value];
+}
+
+function knownProtocol(name: { text: string; span: Span }, reporter: FileReporter): boolean {
+  if (PROTOCOLS.has(name.text)) return true;
+  reporter.unknownName(name.span, 'protocol', name.text, PROTOCOLS.keys(), `; protocols are ${[...PROTOCOLS.keys()].join(', ')}`);
+  return false;
+}
+
+const protocolList: ValueReader<ProtocolSupport[]> = (value, key, reporter) => {
+  const protocols: ProtocolSupport[] = [];
+  for (const item of listItems(value)) {
+    if (item.type !== 'word') {
+      expected(item, key, 'a list of protocols, such as `[pcie6, cxl]`', reporter);
+      continue;
+    }
+    if (knownProtocol(item.word, reporter)) protocols.push({ protocol: item.word.text, estimated: item.estimated ?? false });
+  }
+  return protocols;
+};
+
+/** Integer evaluation of a port count is supplied by the caller (it may name constants). */
+export type CountEvaluator = (expression: NonNullable<import('../syntax/ast.js').PortSpec['count']>) => number | undefined;
+
+/** Checks a width against a protocol: `lane-width` when the protocol does not allow it. */
+export function readWidth(
+  protocol: string,
+  width: { text: string; span: Span },
+  reporter: FileReporter,
+): number | undefined {
+  const lanes = Number(width.text.slice(1));
+  const allowed = PROTOCOLS.get(protocol)?.widths ?? [];
+  if (!allowed.includes(lanes)) {
+    reporter.sink.report({
+      file: reporter.file,
+      span: width.span,
+      code: 'lane-width',
+      message: `${protocol} does not allow ${width.text}; its widths are ${allowed.map(widthText).join(', ')}`,
+      suggestion: widthText(nearestWidth(lanes, allowed)),
+    });
+    return undefined;
+  }
+  return lanes;
+}
+
+export function nearestWidth(lanes: number, allowed: readonly number[]): number {
+  return allowed.reduce((best, w) => (Math.abs(w - lanes) < Math.abs(best - lanes) || (Math.abs(w - lanes) === Math.abs(best - lanes) && w < best) ? w : best), allowed[0]);
+}
+
+function portList(evaluateCount: CountEvaluator): ValueReader<PortGroup[]> {
+  return (value, key, reporter) => {
+    const ports: PortGroup[] = [];
+    for (const item of listItems(value)) {
+      if (item.type !== 'port') {
+        expected(item, key, 'a list of ports, such as `[ualink x4 * 4, pcie6 x16]`', reporter);
+        continue;
+      }
+      const { protocol, width, count } = item.port;
+      if (!knownProtocol(protocol, reporter)) continue;
+      const lanes = readWidth(protocol.text, width, reporter);
+      const times = count ? evaluateCount(count) : 1;
+      if (lanes === undefined || times === undefined) continue;
+      if (times < 1) {
+        expected(item, key, 'a port count of at least 1', reporter);
+        continue;
+      }
+      ports.push({ protocol: protocol.text, width: lanes, count: times });
+    }
+    return ports;
+  };
+}
+
+interface AttributeSchema {
+  kinds: readonly DeviceKind[];
+  read: ValueReader<unknown>;
+  describe: string;
+}
+
+const ENDPOINTS: DeviceKind[] = ['gpu', 'cpu', 'memory'];
+const ALL: DeviceKind[] = ['gpu', 'cpu', 'switch', 'memory'];
+
+function deviceSchema(evaluateCount: CountEvaluator): Record<keyof DeviceSpec, AttributeSchema> {
+  return {
+    lanes: { kinds: ['switch'], read: wholeNumber, describe: 'the lane budget over all ports' },
+    protocols: { kinds: ['switch'], read: protocolList, describe: 'the protocols the switch carries' },
+    latency: { kinds: ['switch', 'memory'], read: quantityOf('time'), describe: 'port-to-port traversal (switch) or access latency (memory)' },
+    hypercast: { kinds: ['switch'], read: boolean, describe: 'multicast replication in the switch' },
+    inc: { kinds: ['switch'], read: boolean, describe: 'in-network reduction' },
+    inc_style: { kinds: ['switch'], read: incStyle, describe: '`push` (SHARP-like) or `pull` (NVLS-like)' },
+    inc_efficiency: { kinds: ['switch'], read: quantityOf('ratio'), describe: 'η of pull-style reduction' },
+    power: { kinds: ALL, read: quantityOf('power'), describe: 'power draw' },
+    ports: { kinds: ENDPOINTS, read: portList(evaluateCount), describe: 'ports by protocol and width' },
+    memory: { kinds: ['gpu', 'cpu'], read: quantityOf('size'), describe: 'local memory' },
+    capacity: { kinds: ['memory'], read: quantityOf('size'), describe: 'memory capacity' },
+    bandwidth: { kinds: ['memory'], read: quantityOf('bandwidth'), describe: 'media bandwidth' },
+  };
+}
+
+export function attributeKeysFor(kind: DeviceKind): string[] {
+  const schema = deviceSchema(() => undefined);
+  return Object.entries(schema)
+    .filter(([, s]) => s.kinds.includes(kind))
+    .map(([key]) => key);
+}
+
+/** Reads attributes of a model or device declaration into a spec (the overrides only). */
+export function readDeviceAttributes(
+  attributes: Attribute[],
+  kind: DeviceKind,
+  setBy: string,
+  reporter: FileReporter,
+  evaluateCount: CountEvaluator,
+): DeviceSpec {
+  const schema = deviceSchema(evaluateCount);
+  const spec: DeviceSpec = {};
+  const seen = new Set<string>();
+  for (const attribute of attributes) {
+    const key = attribute.key.text;
+    const entry = (schema as Record<string, AttributeSchema>)[key];
+    if (!entry || !entry.kinds.includes(kind)) {
+      const valid = attributeKeysFor(kind);
+      reporter.unknownName(attribute.key.span, `attribute of a ${kind}`, key, valid, `; a ${kind} takes ${valid.join(', ')}`);
+      continue;
+    }
+    if (seen.has(key)) {
+      reporter.sink.report({ file: reporter.file, span: attribute.key.span, code: 'duplicate-name', message: `\`${key}\` is set twice; the last value counts` });
+    }
+    seen.add(key);
+    if (!attribute.value) continue;
+    const value = entry.read(attribute.value, key, reporter);
+    if (value === undefined) continue;
+    (spec as Record<string, Attr<unknown>>)[key] = {
+      value,
+      estimated: attribute.estimated,
+      setBy,
+      origin: { file: reporter.file, span: attribute.span },
+    };
+  }
+  return spec;
+}
+
+/** A table-driven reader for flat attribute sets (links, settings). */
+export interface FlatSchema {
+  [key: string]: { read: ValueReader<number>; describe: string };
+}
+
+export const LINK_ATTRIBUTES: FlatSchema = {
+  length: { read: quantityOf('length'), describe: 'cable or trace length (default 0.5 m)' },
+  retimers: { read: wholeNumber, describe: 'retimers on the link (default 0)' },
+  latency: { read: quantityOf('time'), describe: 'one-way latency, overriding PHY + wire + retimers' },
+  bandwidth: { read: quantityOf('bandwidth'), describe: 'effective bandwidth per direction, overriding the protocol figure' },
+  efficiency: { read: quantityOf('ratio'), describe: 'protocol efficiency, overriding the protocol figure' },
+};
+
+export const SETTINGS_ATTRIBUTES: FlatSchema = {
+  step_overhead: { read: quantityOf('time'), describe: 'per-step endpoint cost of a collective (alpha), default 1 us' },
+  oversubscription_limit: { read: quantityOf('ratio'), describe: 'static oversubscription above which a switch is flagged, default 1.0' },
+  overload_threshold: { read: quantityOf('ratio'), describe: 'slowdown at which a link is reported overloaded, default 1.1' },
+  hint_threshold: { read: quantityOf('ratio'), describe: 'speed-up at which a faster algorithm is suggested, default 1.1' },
+};
+
+export function readFlatAttributes(attributes: Attribute[], schema: FlatSchema, what: string, reporter: FileReporter): Map<string, { value: number; estimated: boolean }> {
+  const values = new Map<string, { value: number; estimated: boolean }>();
+  for (const attribute of attributes) {
+    const key = attribute.key.text;
+    const entry = schema[key];
+    if (!entry) {
+      reporter.unknownName(attribute.key.span, what, key, Object.keys(schema), `; valid keys are ${Object.keys(schema).join(', ')}`);
+      continue;
+    }
+    if (values.has(key)) {
+      reporter.sink.report({ file: reporter.file, span: attribute.key.span, code: 'duplicate-name', message: `\`${key}\` is set twice; the last value counts` });
+    }
+    const value = attribute.value && entry.read(attribute.value, key, reporter);
+    if (value !== undefined) values.set(key, { value, estimated: attribute.estimated });
+  }
+  return values;
+}

@@ -1,0 +1,261 @@
+/**
+ * Static checks on the resolved fabric (§4, §5, §8, §9): protocols and widths at each end,
+ * port packing, lane budgets, capacity, reach, unused devices and static oversubscription.
+ */
+import type { DeviceDecl, LinkDecl } from '../syntax/ast.js';
+import type { RelatedInformation, Span } from '../syntax/source.js';
+import type { DiagnosticSink } from './diagnostics.js';
+import { widthText } from './protocols.js';
+import type { Device, FabricModel, Link, PortGroup } from './types.js';
+import { formatQuantity } from './units.js';
+
+/** Most contributing links listed as related information on one diagnostic. */
+const MAX_RELATED = 32;
+
+/** The header of a declaration (`switch sx[4] : scorpio_x`), where device diagnostics sit. */
+export function declarationHead(decl: DeviceDecl): Span {
+  const end = decl.model?.span.end ?? (decl.count ? decl.count.span.end + 1 : decl.name.span.end);
+  return { start: decl.span.start, end };
+}
+
+/** The line of a link (`link a <-> b : ualink x4 * 2`), where link diagnostics sit. */
+export function linkHead(decl: LinkDecl): Span {
+  return { start: decl.span.start, end: decl.port.span.end };
+}
+
+export function lanesUsed(device: Device): number {
+  let lanes = 0;
+  for (const link of device.links) lanes += link.lanes;
+  return lanes;
+}
+
+export function isSwitch(device: Device): boolean {
+  return device.array.kind === 'switch';
+}
+
+function otherEnd(link: Link, device: Device): Device {
+  return link.a === device ? link.b : link.a;
+}
+
+/** Bandwidth to non-switch devices ÷ bandwidth to switches; undefined unless the switch has both (§9). */
+export function staticOversubscription(device: Device): number | undefined {
+  let down = 0;
+  let up = 0;
+  for (const link of device.links) {
+    if (isSwitch(otherEnd(link, device))) up += link.bandwidth;
+    else down += link.bandwidth;
+  }
+  return down > 0 && up > 0 ? down / up : undefined;
+}
+
+function related(links: Link[], describe: (link: Link) => string): RelatedInformation[] {
+  const seen = new Set<LinkDecl>();
+  const result: RelatedInformation[] = [];
+  for (const link of links) {
+    if (result.length >= MAX_RELATED) break;
+    if (seen.has(link.decl)) continue;
+    seen.add(link.decl);
+    result.push({ file: link.file, span: linkHead(link.decl), message: describe(link) });
+  }
+  return result;
+}
+
+export function runStaticChecks(fabric: FabricModel, sink: DiagnosticSink): void {
+  for (const device of fabric.devices) {
+    if (device.links.length === 0) {
+      if (device.named) continue;
+      sink.report({
+        file: device.array.file,
+        span: declarationHead(device.array.decl),
+        code: 'unused-device',
+        subject: device.name,
+        message: (subject) => `${subject} ${subject.includes(' more') ? 'have' : 'has'} no links; connect ${subject.includes(' more') ? 'them' : 'it'} or remove the declaration`,
+      });
+      continue;
+    }
+    if (isSwitch(device)) checkSwitch(device, fabric, sink);
+    else checkEndpoint(device, sink);
+  }
+  for (const link of fabric.links) checkReach(link, sink);
+  checkCapacity(fabric, sink);
+}
+
+function checkSwitch(device: Device, fabric: FabricModel, sink: DiagnosticSink): void {
+  const spec = device.array.spec;
+  const carried = new Set((spec.protocols?.value ?? []).map((p) => p.protocol));
+  for (const link of device.links) {
+    if (!carried.has(link.protocol.name)) {
+      sink.report({
+        file: link.file,
+        span: linkHead(link.decl),
+        code: 'protocol-unsupported',
+        subject: link.name,
+        message: (subject) =>
+          `${subject}: ${device.name} (${device.array.model.name}) does not carry ${link.protocol.name}; it carries ${[...carried].join(', ') || 'no protocol'}`,
+      });
+    }
+  }
+  const lanes = lanesUsed(device);
+  const budget = spec.lanes?.value;
+  if (budget !== undefined && lanes > budget) {
+    sink.report({
+      file: device.array.file,
+      span: declarationHead(device.array.decl),
+      code: 'lane-budget',
+      subject: device.name,
+      message: (subject) => `${subject} uses ${lanes} of ${budget} lanes; use a switch model with more lanes, narrower links or another switch`,
+      related: related(device.links, (link) => `${link.name}: ${link.lanes} lanes`),
+    });
+  }
+  const ratio = staticOversubscription(device);
+  const limit = fabric.settings.oversubscription_limit;
+  if (ratio !== undefined && ratio > limit * (1 + 1e-9)) {
+    const down = device.links.filter((link) => !isSwitch(otherEnd(link, device)));
+    sink.report({
+      file: device.array.file,
+      span: declarationHead(device.array.decl),
+      code: 'oversubscription',
+      subject: device.name,
+      message: (subject) =>
+        `${subject} is oversubscribed ${ratio.toFixed(2)}:1 (endpoint links ${formatQuantity(sum(down), 'bandwidth')} over switch links ${formatQuantity(sum(device.links) - sum(down), 'bandwidth')}), above the limit ${limit}; add uplinks or raise \`oversubscription_limit\``,
+      related: related(device.links, (link) => `${link.name}: ${formatQuantity(link.bandwidth, 'bandwidth')} per direction`),
+    });
+  }
+}
+
+function sum(links: Link[]): number {
+  return links.reduce((total, link) => total + link.bandwidth, 0);
+}
+
+interface Demand {
+  width: number;
+  link: Link;
+}
+
+/** Packs sub-links into ports, widest first, best fit; returns the sub-links that do not fit (§4). */
+export function packSubLinks(demands: Demand[], ports: PortGroup[]): Demand[] {
+  const unopened = ports.map((group) => ({ width: group.width, left: group.count })).sort((a, b) => b.width - a.width);
+  const open: number[] = [];
+  const unplaced: Demand[] = [];
+  for (const demand of [...demands].sort((a, b) => b.width - a.width)) {
+    let best = -1;
+    for (let i = 0; i < open.length; i++) {
+      if (open[i] >= demand.width && (best < 0 || open[i] < open[best])) best = i;
+    }
+    if (best >= 0) {
+      open[best] -= demand.width;
+      continue;
+    }
+    const group = unopened.find((g) => g.left > 0 && g.width >= demand.width);
+    if (!group) {
+      unplaced.push(demand);
+      continue;
+    }
+    group.left--;
+    open.push(group.width - demand.width);
+  }
+  return unplaced;
+}
+
+function describePorts(ports: PortGroup[]): string {
+  return ports.map((p) => `${p.count} × ${widthText(p.width)}`).join(' + ');
+}
+
+function checkEndpoint(device: Device, sink: DiagnosticSink): void {
+  const ports = device.array.spec.ports?.value ?? [];
+  const demandsByProtocol = new Map<string, Demand[]>();
+  for (const link of device.links) {
+    const protocol = link.protocol.name;
+    const own = ports.filter((p) => p.protocol === protocol);
+    if (own.length === 0) {
+      const spoken = [...new Set(ports.map((p) => p.protocol))];
+      sink.report({
+        file: link.file,
+        span: linkHead(link.decl),
+        code: 'protocol-unsupported',
+        subject: link.name,
+        message: (subject) =>
+          `${subject}: ${device.name} (${device.array.model.name}) has no ${protocol} port; its ports speak ${spoken.join(', ') || 'nothing'}`,
+      });
+      continue;
+    }
+    const widest = Math.max(...own.map((p) => p.width));
+    if (link.width > widest) {
+      sink.report({
+        file: link.file,
+        span: link.decl.port.width.span,
+        code: 'lane-width',
+        subject: link.name,
+        message: (subject) => `${subject}: ${device.name} has no ${protocol} port as wide as ${widthText(link.width)}; its widest is ${widthText(widest)}`,
+        suggestion: widthText(widest),
+      });
+      continue;
+    }
+    let demands = demandsByProtocol.get(protocol);
+    if (!demands) demandsByProtocol.set(protocol, (demands = []));
+    for (let i = 0; i < link.count; i++) demands.push({ width: link.width, link });
+  }
+  for (const [protocol, demands] of demandsByProtocol) {
+    const own = ports.filter((p) => p.protocol === protocol);
+    const unplaced = packSubLinks(demands, own);
+    if (unplaced.length === 0) continue;
+    const needed = new Map<number, number>();
+    for (const demand of demands) needed.set(demand.width, (needed.get(demand.width) ?? 0) + 1);
+    const neededText = [...needed].map(([width, count]) => `${count} × ${widthText(width)}`).join(' + ');
+    sink.report({
+      file: device.array.file,
+      span: declarationHead(device.array.decl),
+      code: 'port-budget',
+      subject: device.name,
+      message: (subject) =>
+        `${subject}: links need ${neededText} ${protocol} sub-links but the ${protocol} ports (${describePorts(own)}) hold ${demands.length - unplaced.length}; use a model with more ${protocol} ports or fewer, narrower links`,
+      related: related(
+        demands.map((d) => d.link),
+        (link) => `${link.name}: ${link.count} × ${widthText(link.width)} ${protocol}`,
+      ),
+    });
+  }
+}
+
+function checkReach(link: Link, sink: DiagnosticSink): void {
+  const reach = link.protocol.reach.value * (link.retimers + 1);
+  if (link.length <= reach) return;
+  const needed = Math.ceil(link.length / link.protocol.reach.value) - 1;
+  sink.report({
+    file: link.file,
+    span: linkHead(link.decl),
+    code: 'reach',
+    subject: link.name,
+    message: (subject) =>
+      `${subject}: ${formatQuantity(link.length, 'length')} exceeds the ${link.protocol.name} reach of ${formatQuantity(reach, 'length')} (${formatQuantity(link.protocol.reach.value, 'length')} passive, an estimate${link.retimers ? `, × ${link.retimers + 1} with ${link.retimers} retimer${link.retimers > 1 ? 's' : ''}` : ''}); add \`retimers: ${needed}\` or shorten the link`,
+  });
+}
+
+function checkCapacity(fabric: FabricModel, sink: DiagnosticSink): void {
+  const used = new Map<Device, { bytes: number; related: RelatedInformation[] }>();
+  for (const allocation of fabric.allocations) {
+    const total = allocation.bytes * allocation.targets.length;
+    const entry = used.get(allocation.memory) ?? { bytes: 0, related: [] };
+    entry.bytes += total;
+    entry.related.push({
+      file: allocation.file,
+      span: allocation.decl.span,
+      message: `${formatQuantity(allocation.bytes, 'size')} × ${allocation.targets.length} = ${formatQuantity(total, 'size')}`,
+    });
+    used.set(allocation.memory, entry);
+  }
+  for (const [memory, { bytes, related: relatedInfo }] of used) {
+    const spec = memory.array.spec;
+    const capacity = (spec.capacity ?? spec.memory)?.value ?? 0;
+    if (bytes <= capacity) continue;
+    sink.report({
+      file: memory.array.file,
+      span: declarationHead(memory.array.decl),
+      code: 'capacity',
+      subject: memory.name,
+      message: (subject) =>
+        `${subject}: allocations total ${formatQuantity(bytes, 'size')}, over the capacity of ${formatQuantity(capacity, 'size')}; allocate less or raise \`capacity\``,
+      related: relatedInfo,
+    });
+  }
+}

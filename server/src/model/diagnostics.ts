@@ -1,0 +1,65 @@
+/**
+ * Collects diagnostics and folds the many instances one loop line produces into one
+ * (FABRIC-LANGUAGE.md §8): one per (file, range, code), naming the first instance and the count.
+ */
+import { SEVERITY_OF, type Diagnostic, type DiagnosticCode, type RelatedInformation, type Span } from '../syntax/source.js';
+
+export interface Report {
+  file: string;
+  span: Span;
+  code: DiagnosticCode;
+  /**
+   * What the diagnostic is about (`acc[0] <-> sx[0]`, `sx[1]`). When several instances share a
+   * range and code, the first subject becomes `acc[0] <-> sx[0] and 63 more`.
+   */
+  subject?: string;
+  /** Builds the message from the (possibly folded) subject. */
+  message: string | ((subject: string) => string);
+  related?: RelatedInformation[];
+  suggestion?: string;
+}
+
+interface Folded {
+  first: Report;
+  subjects: Set<string>;
+}
+
+export class DiagnosticSink {
+  private readonly folded = new Map<string, Folded>();
+
+  report(report: Report): void {
+    const key = `${report.file}\u0000${report.span.start}\u0000${report.span.end}\u0000${report.code}`;
+    const existing = this.folded.get(key);
+    if (existing) {
+      if (report.subject !== undefined) existing.subjects.add(report.subject);
+      return;
+    }
+    this.folded.set(key, { first: report, subjects: new Set(report.subject === undefined ? [] : [report.subject]) });
+  }
+
+  diagnostics(): Diagnostic[] {
+    const result: Diagnostic[] = [];
+    for (const { first, subjects } of this.folded.values()) {
+      const count = subjects.size;
+      const subject = first.subject === undefined ? '' : count > 1 ? `${first.subject} and ${count - 1} more` : first.subject;
+      const message = typeof first.message === 'string' ? first.message : first.message(subject);
+      result.push({
+        file: first.file,
+        span: first.span,
+        code: first.code,
+        severity: SEVERITY_OF[first.code],
+        message,
+        related: first.related ?? [],
+        ...(first.suggestion ? { data: { suggestion: first.suggestion } } : {}),
+      });
+    }
+    return result;
+  }
+}
+
+/** Diagnostics in file order, then by position, for stable output. */
+export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  return [...diagnostics].sort(
+    (a, b) => a.file.localeCompare(b.file) || a.span.start - b.span.start || a.span.end - b.span.end || a.code.localeCompare(b.code),
+  );
+}

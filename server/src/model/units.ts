@@ -1,0 +1,114 @@
+/** Units of FABRIC-LANGUAGE.md §2, normalised to SI (bytes, bytes per second, seconds, metres, watts). */
+
+export type Dimension = 'size' | 'bandwidth' | 'time' | 'length' | 'power' | 'ratio';
+
+interface UnitDefinition {
+  dimension: Dimension;
+  factor: number;
+}
+
+const table: [string, Dimension, number][] = [
+  ['B', 'size', 1],
+  ['KB', 'size', 1e3],
+  ['kB', 'size', 1e3],
+  ['MB', 'size', 1e6],
+  ['GB', 'size', 1e9],
+  ['TB', 'size', 1e12],
+  ['KiB', 'size', 2 ** 10],
+  ['MiB', 'size', 2 ** 20],
+  ['GiB', 'size', 2 ** 30],
+  ['TiB', 'size', 2 ** 40],
+  ['B/s', 'bandwidth', 1],
+  ['KB/s', 'bandwidth', 1e3],
+  ['kB/s', 'bandwidth', 1e3],
+  ['MB/s', 'bandwidth', 1e6],
+  ['GB/s', 'bandwidth', 1e9],
+  ['TB/s', 'bandwidth', 1e12],
+  ['Mb/s', 'bandwidth', 1e6 / 8],
+  ['Gb/s', 'bandwidth', 1e9 / 8],
+  ['Tb/s', 'bandwidth', 1e12 / 8],
+  ['ps', 'time', 1e-12],
+  ['ns', 'time', 1e-9],
+  ['us', 'time', 1e-6],
+  ['\u00B5s', 'time', 1e-6],
+  ['\u03BCs', 'time', 1e-6],
+  ['ms', 'time', 1e-3],
+  ['s', 'time', 1],
+  ['mm', 'length', 1e-3],
+  ['cm', 'length', 1e-2],
+  ['m', 'length', 1],
+  ['W', 'power', 1],
+  ['kW', 'power', 1e3],
+  ['%', 'ratio', 0.01],
+];
+
+export const UNITS: ReadonlyMap<string, UnitDefinition> = new Map(
+  table.map(([name, dimension, factor]) => [name, { dimension, factor }]),
+);
+
+export const DIMENSION_NAMES: Record<Dimension, string> = {
+  size: 'a size',
+  bandwidth: 'a bandwidth',
+  time: 'a time',
+  length: 'a length',
+  power: 'a power',
+  ratio: 'a ratio',
+};
+
+/** Units a user may write for a dimension, for messages and completion. */
+export function unitsOf(dimension: Dimension): string[] {
+  return table.filter(([name, d]) => d === dimension && name !== '\u03BCs' && name !== 'kB' && name !== 'kB/s').map(([name]) => name);
+}
+
+const EXAMPLES: Record<Dimension, string> = {
+  size: '`64 GiB`',
+  bandwidth: '`100 GB/s`',
+  time: '`2 ms`',
+  length: '`1.5 m`',
+  power: '`45 W`',
+  ratio: '`2.5` or `80%`',
+};
+
+export function exampleOf(dimension: Dimension): string {
+  return EXAMPLES[dimension];
+}
+
+/** Chooses a readable unit: `145 ns`, `1.2 ms`, `93 GB/s`, `64 GiB`. */
+export function formatQuantity(value: number, dimension: Dimension): string {
+  const fixed = (x: number) => {
+    const rounded = Number(x.toPrecision(4));
+    return String(rounded);
+  };
+  switch (dimension) {
+    case 'time': {
+      const abs = Math.abs(value);
+      if (abs === 0) return '0 s';
+      if (abs < 1e-9) return `${fixed(value * 1e12)} ps`;
+      if (abs < 1e-6) return `${fixed(value * 1e9)} ns`;
+      if (abs < 1e-3) return `${fixed(value * 1e6)} µs`;
+      if (abs < 1) return `${fixed(value * 1e3)} ms`;
+      return `${fixed(value)} s`;
+    }
+    case 'bandwidth':
+      return value >= 1e12 ? `${fixed(value / 1e12)} TB/s` : `${fixed(value / 1e9)} GB/s`;
+    case 'size': {
+      const units: [string, number][] = [['TiB', 2 ** 40], ['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]];
+      for (const [name, factor] of units) if (Math.abs(value) >= factor) return `${fixed(value / factor)} ${name}`;
+      return `${fixed(value)} B`;
+    }
+    case 'length':
+      return value < 1 ? `${fixed(value * 100)} cm` : `${fixed(value)} m`;
+    case 'power':
+      return value >= 1e3 ? `${fixed(value / 1e3)} kW` : `${fixed(value)} W`;
+    case 'ratio':
+      return fixed(value);
+  }
+}
+
+/** Formats a value in a unit the user wrote (`145 ns` for a bound written in ns). */
+export function formatIn(value: number, unit: string): string {
+  const definition = UNITS.get(unit);
+  if (!definition) return String(value);
+  const scaled = Number((value / definition.factor).toPrecision(4));
+  return unit === '%' ? `${scaled}%` : `${scaled} ${unit}`;
+}

@@ -1,0 +1,167 @@
+/**
+ * Tokens of the Fabric language (FABRIC-LANGUAGE.md §2, §12).
+ * Order matters: chevrotain takes the first pattern that matches, so `///` precedes `//`,
+ * `..` precedes numbers, `<->` precedes `<=` precedes `<`, `->` precedes `-`, and widths
+ * precede words.
+ */
+import { createToken, Lexer, type TokenType } from 'chevrotain';
+
+const WORD = /[A-Za-z_][A-Za-z0-9_]*/;
+
+/** Any word, reserved or not: attribute keys, model names and kinds are read by position. */
+export const AnyWord = createToken({ name: 'AnyWord', pattern: Lexer.NA });
+/** The connecting words, keywords only where they stand (`in of to over from by using`). */
+export const ConnectingWord = createToken({ name: 'ConnectingWord', pattern: Lexer.NA });
+/** Words that start an item or a statement. */
+export const ReservedWord = createToken({ name: 'ReservedWord', pattern: Lexer.NA });
+export const StringLiteral = createToken({ name: 'StringLiteral', pattern: Lexer.NA });
+
+export const Identifier = createToken({ name: 'Identifier', pattern: WORD, categories: [AnyWord] });
+
+function keyword(word: string, category: TokenType): TokenType {
+  return createToken({
+    name: word[0].toUpperCase() + word.slice(1),
+    pattern: new RegExp(word),
+    longer_alt: Identifier,
+    categories: [category, AnyWord],
+  });
+}
+
+export const Fabric = keyword('fabric', ReservedWord);
+export const Import = keyword('import', ReservedWord);
+export const Model = keyword('model', ReservedWord);
+export const Settings = keyword('settings', ReservedWord);
+export const Let = keyword('let', ReservedWord);
+export const Gpu = keyword('gpu', ReservedWord);
+export const Cpu = keyword('cpu', ReservedWord);
+export const Switch = keyword('switch', ReservedWord);
+export const Memory = keyword('memory', ReservedWord);
+export const Link = keyword('link', ReservedWord);
+export const For = keyword('for', ReservedWord);
+export const Group = keyword('group', ReservedWord);
+export const Allocate = keyword('allocate', ReservedWord);
+export const Workload = keyword('workload', ReservedWord);
+export const Expect = keyword('expect', ReservedWord);
+export const Parallel = keyword('parallel', ReservedWord);
+export const Compute = keyword('compute', ReservedWord);
+export const Allreduce = keyword('allreduce', ReservedWord);
+export const Reducescatter = keyword('reducescatter', ReservedWord);
+export const Allgather = keyword('allgather', ReservedWord);
+export const Broadcast = keyword('broadcast', ReservedWord);
+export const Alltoall = keyword('alltoall', ReservedWord);
+export const Flow = keyword('flow', ReservedWord);
+export const Read = keyword('read', ReservedWord);
+export const Write = keyword('write', ReservedWord);
+
+export const In = keyword('in', ConnectingWord);
+export const Of = keyword('of', ConnectingWord);
+export const To = keyword('to', ConnectingWord);
+export const Over = keyword('over', ConnectingWord);
+export const From = keyword('from', ConnectingWord);
+export const By = keyword('by', ConnectingWord);
+export const Using = keyword('using', ConnectingWord);
+
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v\uFEFF\u00A0]+/, group: Lexer.SKIPPED });
+export const DocComment = createToken({ name: 'DocComment', pattern: /\/\/\/(?!\/)[^\r\n]*/, group: 'comments' });
+export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\r\n]*/, group: 'comments' });
+export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: 'comments' });
+/** An unterminated block comment swallows the rest of the file; reported once. */
+export const UnterminatedComment = createToken({ name: 'UnterminatedComment', pattern: /\/\*[\s\S]*/, group: 'comments' });
+
+export const String = createToken({ name: 'String', pattern: /"(?:[^"\\\r\n]|\\.)*"/, categories: [StringLiteral] });
+/** An unterminated string ends at the line end; reported once, parsed as a string. */
+export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\r\n]|\\.)*/, categories: [StringLiteral] });
+
+export const Range = createToken({ name: 'Range', pattern: /\.\./ });
+export const BiArrow = createToken({ name: 'BiArrow', pattern: /<->/ });
+export const LessEqual = createToken({ name: 'LessEqual', pattern: /<=/ });
+export const Less = createToken({ name: 'Less', pattern: /</ });
+export const GreaterEqual = createToken({ name: 'GreaterEqual', pattern: />=/ });
+export const Greater = createToken({ name: 'Greater', pattern: />/ });
+export const EqualEqual = createToken({ name: 'EqualEqual', pattern: /==/ });
+export const Equals = createToken({ name: 'Equals', pattern: /=/ });
+export const Arrow = createToken({ name: 'Arrow', pattern: /->/ });
+export const Minus = createToken({ name: 'Minus', pattern: /-/ });
+export const Plus = createToken({ name: 'Plus', pattern: /\+/ });
+export const Star = createToken({ name: 'Star', pattern: /\*/ });
+export const Slash = createToken({ name: 'Slash', pattern: /\// });
+export const Percent = createToken({ name: 'Percent', pattern: /%/ });
+export const LParen = createToken({ name: 'LParen', pattern: /\(/ });
+export const RParen = createToken({ name: 'RParen', pattern: /\)/ });
+export const LBrace = createToken({ name: 'LBrace', pattern: /\{/ });
+export const RBrace = createToken({ name: 'RBrace', pattern: /\}/ });
+export const LBracket = createToken({ name: 'LBracket', pattern: /\[/ });
+export const RBracket = createToken({ name: 'RBracket', pattern: /\]/ });
+export const Colon = createToken({ name: 'Colon', pattern: /:/ });
+export const Comma = createToken({ name: 'Comma', pattern: /,/ });
+
+/** `_` only between digits, a digit after `.`, no sign (so `acc[i-1]` is a subtraction). */
+export const NumberLiteral = createToken({
+  name: 'NumberLiteral',
+  pattern: /\d(?:_?\d)*(?:\.\d(?:_?\d)*)?(?:[eE][+-]?\d(?:_?\d)*)?/,
+});
+/** `x` and digits with no further word character: `x16` is a width, `x16a` a word. */
+export const Width = createToken({
+  name: 'Width',
+  pattern: /x\d+(?![A-Za-z0-9_])/,
+  start_chars_hint: ['x'],
+});
+/** `µs` with U+00B5 or U+03BC; the only unit that is not a word. */
+export const MicroUnit = createToken({
+  name: 'MicroUnit',
+  pattern: /[\u00B5\u03BC]s(?![A-Za-z0-9_])/,
+  start_chars_hint: ['\u00B5', '\u03BC'],
+});
+
+const keywords = [
+  Fabric, Import, Model, Settings, Let, Gpu, Cpu, Switch, Memory, Link, For, Group, Allocate,
+  Workload, Expect, Parallel, Compute, Allreduce, Reducescatter, Allgather, Broadcast, Alltoall,
+  Flow, Read, Write, In, Of, To, Over, From, By, Using,
+];
+
+export const allTokens: TokenType[] = [
+  WhiteSpace,
+  DocComment,
+  LineComment,
+  BlockComment,
+  UnterminatedComment,
+  String,
+  UnterminatedString,
+  Range,
+  BiArrow,
+  LessEqual,
+  Less,
+  GreaterEqual,
+  Greater,
+  EqualEqual,
+  Equals,
+  Arrow,
+  Minus,
+  Plus,
+  Star,
+  Slash,
+  Percent,
+  LParen,
+  RParen,
+  LBrace,
+  RBrace,
+  LBracket,
+  RBracket,
+  Colon,
+  Comma,
+  NumberLiteral,
+  Width,
+  MicroUnit,
+  ...keywords,
+  Identifier,
+  AnyWord,
+  ConnectingWord,
+  ReservedWord,
+  StringLiteral,
+];
+
+export const reservedWords: readonly string[] = keywords
+  .filter((token) => token.CATEGORIES?.includes(ReservedWord))
+  .map((token) => (token.PATTERN as RegExp).source);
+
+export const fabricLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });
