@@ -179,7 +179,11 @@ export function parse(path: string, text: string, options: ParseOptions): ParseR
   const source = new SourceFile(path, text);
   const problems: SyntaxProblem[] = [];
   const lexed = T.fabricLexer.tokenize(text);
+  // The lexer tracks start offsets only (line and column tracking is costly on large files);
+  // end offsets follow from the image.
   const comments = (lexed.groups.comments as IToken[] | undefined) ?? [];
+  for (const token of lexed.tokens) token.endOffset = token.startOffset + token.image.length - 1;
+  for (const token of comments) token.endOffset = token.startOffset + token.image.length - 1;
 
   for (const error of lexed.errors) {
     const character = text.slice(error.offset, error.offset + error.length);

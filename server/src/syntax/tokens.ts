@@ -164,4 +164,4 @@ export const reservedWords: readonly string[] = keywords
   .filter((token) => token.CATEGORIES?.includes(ReservedWord))
   .map((token) => (token.PATTERN as RegExp).source);
 
-export const fabricLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });
+export const fabricLexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: false });
