@@ -216,7 +216,16 @@ export function readDeviceAttributes(
     const entry = (schema as Record<string, AttributeSchema>)[key];
     if (!entry || !entry.kinds.includes(kind)) {
       const valid = attributeKeysFor(kind);
-      reporter.unknownName(attribute.key.span, `attribute of a ${kind}`, key, valid, `; a ${kind} takes ${valid.join(', ')}`);
+      if (entry) {
+        reporter.sink.report({
+          file: reporter.file,
+          span: attribute.key.span,
+          code: 'unknown-name',
+          message: `\`${key}\` is not an attribute of a ${kind} (it belongs to ${entry.kinds.join(', ')}); a ${kind} takes ${valid.join(', ')}`,
+        });
+      } else {
+        reporter.unknownName(attribute.key.span, `${kind} attribute`, key, valid, `; a ${kind} takes ${valid.join(', ')}`);
+      }
       continue;
     }
     if (seen.has(key)) {

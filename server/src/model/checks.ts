@@ -48,17 +48,23 @@ export function staticOversubscription(device: Device): number | undefined {
   return down > 0 && up > 0 ? down / up : undefined;
 }
 
-function related(links: Link[], describe: (link: Link) => string): RelatedInformation[] {
-  const seen = new Set<LinkDecl>();
-  const result: RelatedInformation[] = [];
+/** Contributing links as related information, one entry per link line (a loop's links folded). */
+function related(links: Link[], describe: (links: Link[]) => string): RelatedInformation[] {
+  const byDecl = new Map<LinkDecl, Link[]>();
   for (const link of links) {
-    if (result.length >= MAX_RELATED) break;
-    if (seen.has(link.decl)) continue;
-    seen.add(link.decl);
-    result.push({ file: link.file, span: linkHead(link.decl), message: describe(link) });
+    const group = byDecl.get(link.decl);
+    if (group) group.push(link);
+    else if (byDecl.size < MAX_RELATED) byDecl.set(link.decl, [link]);
   }
-  return result;
+  return [...byDecl.values()].map((group) => ({
+    file: group[0].file,
+    span: linkHead(group[0].decl),
+    message: `${group[0].name}${group.length > 1 ? ` and ${group.length - 1} more` : ''}: ${describe(group)}`,
+  }));
 }
+
+const totalLanes = (links: Link[]) => `${links.reduce((n, link) => n + link.lanes, 0)} lanes`;
+const totalBandwidth = (links: Link[]) => `${formatQuantity(sum(links), 'bandwidth')} per direction`;
 
 export function runStaticChecks(fabric: FabricModel, sink: DiagnosticSink): void {
   for (const device of fabric.devices) {
@@ -104,7 +110,7 @@ function checkSwitch(device: Device, fabric: FabricModel, sink: DiagnosticSink):
       code: 'lane-budget',
       subject: device.name,
       message: (subject) => `${subject} uses ${lanes} of ${budget} lanes; use a switch model with more lanes, narrower links or another switch`,
-      related: related(device.links, (link) => `${link.name}: ${link.lanes} lanes`),
+      related: related(device.links, totalLanes),
     });
   }
   const ratio = staticOversubscription(device);
@@ -118,7 +124,7 @@ function checkSwitch(device: Device, fabric: FabricModel, sink: DiagnosticSink):
       subject: device.name,
       message: (subject) =>
         `${subject} is oversubscribed ${ratio.toFixed(2)}:1 (endpoint links ${formatQuantity(sum(down), 'bandwidth')} over switch links ${formatQuantity(sum(device.links) - sum(down), 'bandwidth')}), above the limit ${limit}; add uplinks or raise \`oversubscription_limit\``,
-      related: related(device.links, (link) => `${link.name}: ${formatQuantity(link.bandwidth, 'bandwidth')} per direction`),
+      related: related(device.links, totalBandwidth),
     });
   }
 }
@@ -209,10 +215,7 @@ function checkEndpoint(device: Device, sink: DiagnosticSink): void {
       subject: device.name,
       message: (subject) =>
         `${subject}: links need ${neededText} ${protocol} sub-links but the ${protocol} ports (${describePorts(own)}) hold ${demands.length - unplaced.length}; use a model with more ${protocol} ports or fewer, narrower links`,
-      related: related(
-        demands.map((d) => d.link),
-        (link) => `${link.name}: ${link.count} × ${widthText(link.width)} ${protocol}`,
-      ),
+      related: related([...new Set(demands.map((d) => d.link))], (links) => `${links.reduce((n, link) => n + link.count, 0)} × ${widthText(links[0].width)} ${protocol}`),
     });
   }
 }

@@ -65,6 +65,16 @@ const ruleDisplay: Record<string, string> = {
   collectiveStatement: 'a collective',
 };
 
+/** What a word stands for where a rule expects one. */
+const wordDisplay: Record<string, string> = {
+  usingClause: 'an algorithm (`ring`, `tree`, `inc`, `hypercast` or `auto`)',
+  attribute: 'an attribute such as `length: 1 m`',
+  portSpec: 'a protocol (`pcie5`, `pcie6`, `cxl`, `ualink` or `nvlink`)',
+  modelDecl: 'a model name',
+  deviceDecl: 'a model name',
+  expectDecl: 'a metric (`latency`, `bandwidth`, `time`, `utilization` or `oversubscription`)',
+};
+
 function describeToken(token: IToken): string {
   if (token.tokenType.name === 'EOF') return 'the end of the file';
   return `\`${token.image}\``;
@@ -84,7 +94,9 @@ function describeError(error: IRecognitionException): string {
     case 'MismatchedTokenException': {
       const expected = /-->\s*(\w+)\s*<--/.exec(error.message)?.[1];
       const type = expected ? T.allTokens.find((t) => t.name === expected) : undefined;
-      return `expected ${type ? describeExpected(type) : 'something else'} but found ${found}`;
+      const word = type === T.AnyWord || type === T.Identifier;
+      const what = word && wordDisplay[rule] ? wordDisplay[rule] : type ? describeExpected(type) : 'something else';
+      return `expected ${what} but found ${found}`;
     }
     case 'NotAllInputParsedException':
       return `unexpected ${found}: a file holds only \`import\`, \`model\` and \`fabric\` declarations`;

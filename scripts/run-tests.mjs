@@ -1,0 +1,51 @@
+// Runs every test suite and ends with one line `N passed, N failed` that adds them all up.
+// Suites: the type check (one case), then the unit and CLI tests (node:test, bundled by esbuild).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { shared } from './build.mjs';
+
+let passed = 0;
+let failed = 0;
+
+function step(title, command, args) {
+  process.stdout.write(`\n== ${title}\n`);
+  return spawnSync(command, args, { stdio: 'inherit' }).status === 0;
+}
+
+if (!step('build', process.execPath, ['scripts/build.mjs'])) failed++;
+if (step('type check', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'])) passed++;
+else failed++;
+
+function testFiles(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'fixtures' || name === 'e2e' ? [] : testFiles(path);
+    return name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+const entries = testFiles('test');
+rmSync('out/test', { recursive: true, force: true });
+mkdirSync('out/test', { recursive: true });
+await build({ ...shared, entryPoints: entries, outdir: 'out/test', outbase: 'test', sourcemap: 'inline' });
+const bundles = entries.map((entry) => join('out/test', entry.slice('test/'.length).replace(/\.ts$/, '.js')));
+
+const tap = 'out/test/results.tap';
+process.stdout.write('\n== unit and CLI tests\n');
+spawnSync(
+  process.execPath,
+  ['--enable-source-maps', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...bundles],
+  { stdio: 'inherit', env: { ...process.env, FABRIC_REPO: process.cwd() } },
+);
+const summary = readFileSync(tap, 'utf8');
+const count = (label) => Number(new RegExp(`^# ${label} (\\d+)$`, 'm').exec(summary)?.[1] ?? 0);
+passed += count('pass');
+failed += count('fail') + count('cancelled');
+if (!/^# pass /m.test(summary)) failed++;
+const skipped = count('skipped') + count('todo');
+if (skipped > 0) process.stdout.write(`${skipped} skipped or todo (not counted as passed)\n`);
+
+process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
+process.exitCode = failed > 0 ? 1 : 0;
