@@ -8,7 +8,7 @@ import type { DiagnosticSink } from './diagnostics.js';
 import { PROTOCOLS, widthText } from './protocols.js';
 import { didYouMean } from './suggest.js';
 import type { Attr, DeviceSpec, IncStyle, PortGroup, ProtocolSupport } from './types.js';
-import { DIMENSION_NAMES, UNITS, exampleOf, unitsOf, type Dimension } from './units.js';
+import { DIMENSION_NAMES, UNITS, exampleOf, toSI, unitsOf, type Dimension } from './units.js';
 
 /** Reports diagnostics against one file. */
 export class FileReporter {
@@ -58,7 +58,7 @@ export function readQuantity(quantity: Quantity, dimension: Dimension, what: str
     });
     return undefined;
   }
-  return quantity.value * definition.factor;
+  return toSI(quantity.value, definition);
 }
 
 type ValueReader<T> = (value: Value, key: string, reporter: FileReporter) => T | undefined;

@@ -7,6 +7,11 @@ interface UnitDefinition {
   factor: number;
 }
 
+/** SI value of a number in a unit; divides by the inverse of sub-unit factors so `170 ns` is exactly 1.7e-7. */
+export function toSI(value: number, definition: UnitDefinition): number {
+  return definition.factor >= 1 ? value * definition.factor : value / Math.round(1 / definition.factor);
+}
+
 const table: [string, Dimension, number][] = [
   ['B', 'size', 1],
   ['KB', 'size', 1e3],
