@@ -50,7 +50,8 @@ describe('error recovery', () => {
       workload v { compute 1 ms }
       expect time v < 1 s
     }`);
-    assert.deepEqual(codes(result), ['syntax', 'syntax', 'syntax']);
+    // `gpu 3bad` recovers by dropping `3`: the device `bad` exists, and has no links.
+    assert.deepEqual(codes(result), ['syntax', 'unused-device', 'syntax', 'syntax']);
     const fabric = result.fabric!;
     // The missing `:` is recovered by insertion, so that link is still understood.
     assert.deepEqual(fabric.links.map((l) => l.name), ['a[0] <-> sx', 'a[1] <-> sx']);

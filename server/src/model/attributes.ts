@@ -104,16 +104,20 @@ function knownProtocol(name: { text: string; span: Span }, reporter: FileReporte
   return false;
 }
 
+/** A list with a bad item is rejected whole, so the inherited value stays and nothing cascades. */
 const protocolList: ValueReader<ProtocolSupport[]> = (value, key, reporter) => {
   const protocols: ProtocolSupport[] = [];
+  let valid = true;
   for (const item of listItems(value)) {
     if (item.type !== 'word') {
-      expected(item, key, 'a list of protocols, such as `[pcie6, cxl]`', reporter);
-      continue;
+      valid = expected(item, key, 'a list of protocols, such as `[pcie6, cxl]`', reporter) ?? false;
+    } else if (knownProtocol(item.word, reporter)) {
+      protocols.push({ protocol: item.word.text, estimated: item.estimated ?? false });
+    } else {
+      valid = false;
     }
-    if (knownProtocol(item.word, reporter)) protocols.push({ protocol: item.word.text, estimated: item.estimated ?? false });
   }
-  return protocols;
+  return valid ? protocols : undefined;
 };
 
 /** Integer evaluation of a port count is supplied by the caller (it may name constants). */
@@ -147,23 +151,20 @@ export function nearestWidth(lanes: number, allowed: readonly number[]): number 
 function portList(evaluateCount: CountEvaluator): ValueReader<PortGroup[]> {
   return (value, key, reporter) => {
     const ports: PortGroup[] = [];
+    let valid = true;
     for (const item of listItems(value)) {
       if (item.type !== 'port') {
-        expected(item, key, 'a list of ports, such as `[ualink x4 * 4, pcie6 x16]`', reporter);
+        valid = expected(item, key, 'a list of ports, such as `[ualink x4 * 4, pcie6 x16]`', reporter) ?? false;
         continue;
       }
       const { protocol, width, count } = item.port;
-      if (!knownProtocol(protocol, reporter)) continue;
-      const lanes = readWidth(protocol.text, width, reporter);
+      const lanes = knownProtocol(protocol, reporter) ? readWidth(protocol.text, width, reporter) : undefined;
       const times = count ? evaluateCount(count) : 1;
-      if (lanes === undefined || times === undefined) continue;
-      if (times < 1) {
-        expected(item, key, 'a port count of at least 1', reporter);
-        continue;
-      }
-      ports.push({ protocol: protocol.text, width: lanes, count: times });
+      if (times !== undefined && times < 1) expected(item, key, 'a port count of at least 1', reporter);
+      if (lanes === undefined || times === undefined || times < 1) valid = false;
+      else ports.push({ protocol: protocol.text, width: lanes, count: times });
     }
-    return ports;
+    return valid ? ports : undefined;
   };
 }
 

@@ -2,7 +2,8 @@
  * The language core's entry: a file's text and the file access the caller provides in,
  * the resolved fabric and every static diagnostic out. Pure: no I/O of its own.
  */
-import type { CountEvaluator } from './attributes.js';
+import { FileReporter, type CountEvaluator } from './attributes.js';
+import { Scope } from './scope.js';
 import { parse, type ParseResult } from '../syntax/parse.js';
 import type { Diagnostic } from '../syntax/source.js';
 import { CATALOG_PATH, CATALOG_TEXT } from './catalog.js';
@@ -34,14 +35,11 @@ export function catalog(): ParseResult {
   return catalogParse;
 }
 
-/** Port counts in models outside the fabric's file are plain numbers. */
-const plainCount =
-  (sink: DiagnosticSink, file: string): CountEvaluator =>
-  (expression) => {
-    if (expression.type === 'number' && Number.isInteger(expression.value)) return expression.value;
-    sink.report({ file, span: expression.span, code: 'unknown-name', message: 'a port count in a model outside the fabric must be a whole number' });
-    return undefined;
-  };
+/** Port counts in models outside the fabric's file see no constants. */
+const constantFreeCount = (sink: DiagnosticSink, file: string): CountEvaluator => {
+  const scope = new Scope(new FileReporter(sink, file));
+  return (expression) => scope.evaluate(expression);
+};
 
 export function checkText(path: string, text: string, files: FileAccess, options: CheckOptions = {}): CheckResult {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -63,7 +61,7 @@ export function checkText(path: string, text: string, files: FileAccess, options
   for (const item of fabricDecl?.items ?? []) {
     if (item.type === 'model') sources.push({ file: path, decl: item });
   }
-  const models = resolveModels(sources, sink, (file) => (file === path && resolver ? resolver.evaluate : plainCount(sink, file)));
+  const models = resolveModels(sources, sink, (file) => (file === path && resolver ? resolver.evaluate : constantFreeCount(sink, file)));
 
   const fabric = resolver?.resolve(models);
   if (fabric) runStaticChecks(fabric, sink);

@@ -4,7 +4,7 @@
  */
 import type { DeviceDecl, LinkDecl } from '../syntax/ast.js';
 import type { RelatedInformation, Span } from '../syntax/source.js';
-import type { DiagnosticSink } from './diagnostics.js';
+import { agree, type DiagnosticSink } from './diagnostics.js';
 import { widthText } from './protocols.js';
 import type { Device, FabricModel, Link, PortGroup } from './types.js';
 import { formatQuantity } from './units.js';
@@ -75,32 +75,22 @@ export function runStaticChecks(fabric: FabricModel, sink: DiagnosticSink): void
         span: declarationHead(device.array.decl),
         code: 'unused-device',
         subject: device.name,
-        message: (subject) => `${subject} ${subject.includes(' more') ? 'have' : 'has'} no links; connect ${subject.includes(' more') ? 'them' : 'it'} or remove the declaration`,
+        message: (subject) => `${subject} ${agree(subject, 'has', 'have')} no links; connect ${agree(subject, 'it', 'them')} or remove the declaration`,
       });
       continue;
     }
     if (isSwitch(device)) checkSwitch(device, fabric, sink);
     else checkEndpoint(device, sink);
   }
-  for (const link of fabric.links) checkReach(link, sink);
+  for (const link of fabric.links) {
+    checkProtocol(link, sink);
+    checkReach(link, sink);
+  }
   checkCapacity(fabric, sink);
 }
 
 function checkSwitch(device: Device, fabric: FabricModel, sink: DiagnosticSink): void {
   const spec = device.array.spec;
-  const carried = new Set((spec.protocols?.value ?? []).map((p) => p.protocol));
-  for (const link of device.links) {
-    if (!carried.has(link.protocol.name)) {
-      sink.report({
-        file: link.file,
-        span: linkHead(link.decl),
-        code: 'protocol-unsupported',
-        subject: link.name,
-        message: (subject) =>
-          `${subject}: ${device.name} (${device.array.model.name}) does not carry ${link.protocol.name}; it carries ${[...carried].join(', ') || 'no protocol'}`,
-      });
-    }
-  }
   const lanes = lanesUsed(device);
   const budget = spec.lanes?.value;
   if (budget !== undefined && lanes > budget) {
@@ -109,7 +99,8 @@ function checkSwitch(device: Device, fabric: FabricModel, sink: DiagnosticSink):
       span: declarationHead(device.array.decl),
       code: 'lane-budget',
       subject: device.name,
-      message: (subject) => `${subject} uses ${lanes} of ${budget} lanes; use a switch model with more lanes, narrower links or another switch`,
+      magnitude: lanes,
+      message: (subject) => `${subject} ${agree(subject, 'uses', 'use up to')} ${lanes} of ${budget} lanes; use a switch model with more lanes, narrower links or another switch`,
       related: related(device.links, totalLanes),
     });
   }
@@ -122,8 +113,9 @@ function checkSwitch(device: Device, fabric: FabricModel, sink: DiagnosticSink):
       span: declarationHead(device.array.decl),
       code: 'oversubscription',
       subject: device.name,
+      magnitude: ratio,
       message: (subject) =>
-        `${subject} is oversubscribed ${ratio.toFixed(2)}:1 (endpoint links ${formatQuantity(sum(down), 'bandwidth')} over switch links ${formatQuantity(sum(device.links) - sum(down), 'bandwidth')}), above the limit ${limit}; add uplinks or raise \`oversubscription_limit\``,
+        `${subject} ${agree(subject, 'is oversubscribed', 'are oversubscribed up to')} ${ratio.toFixed(2)}:1 (endpoint links ${formatQuantity(sum(down), 'bandwidth')} over switch links ${formatQuantity(sum(device.links) - sum(down), 'bandwidth')}), above the limit ${limit}; add uplinks or raise \`oversubscription_limit\``,
       related: related(device.links, totalBandwidth),
     });
   }
@@ -173,18 +165,7 @@ function checkEndpoint(device: Device, sink: DiagnosticSink): void {
   for (const link of device.links) {
     const protocol = link.protocol.name;
     const own = ports.filter((p) => p.protocol === protocol);
-    if (own.length === 0) {
-      const spoken = [...new Set(ports.map((p) => p.protocol))];
-      sink.report({
-        file: link.file,
-        span: linkHead(link.decl),
-        code: 'protocol-unsupported',
-        subject: link.name,
-        message: (subject) =>
-          `${subject}: ${device.name} (${device.array.model.name}) has no ${protocol} port; its ports speak ${spoken.join(', ') || 'nothing'}`,
-      });
-      continue;
-    }
+    if (own.length === 0) continue;
     const widest = Math.max(...own.map((p) => p.width));
     if (link.width > widest) {
       sink.report({
@@ -213,11 +194,36 @@ function checkEndpoint(device: Device, sink: DiagnosticSink): void {
       span: declarationHead(device.array.decl),
       code: 'port-budget',
       subject: device.name,
+      magnitude: unplaced.length,
       message: (subject) =>
         `${subject}: links need ${neededText} ${protocol} sub-links but the ${protocol} ports (${describePorts(own)}) hold ${demands.length - unplaced.length}; use a model with more ${protocol} ports or fewer, narrower links`,
       related: related([...new Set(demands.map((d) => d.link))], (links) => `${links.reduce((n, link) => n + link.count, 0)} × ${widthText(links[0].width)} ${protocol}`),
     });
   }
+}
+
+/** Why an end cannot carry the link's protocol, or undefined when it can. */
+function protocolProblem(device: Device, protocol: string): string | undefined {
+  const spec = device.array.spec;
+  const model = device.array.model.name;
+  if (isSwitch(device)) {
+    const carried = (spec.protocols?.value ?? []).map((p) => p.protocol);
+    return carried.includes(protocol) ? undefined : `${device.name} (${model}) does not carry ${protocol}; it carries ${carried.join(', ') || 'no protocol'}`;
+  }
+  const spoken = [...new Set((spec.ports?.value ?? []).map((p) => p.protocol))];
+  return spoken.includes(protocol) ? undefined : `${device.name} (${model}) has no ${protocol} port; its ports speak ${spoken.join(', ') || 'nothing'}`;
+}
+
+function checkProtocol(link: Link, sink: DiagnosticSink): void {
+  const problems = [link.a, ...(link.b === link.a ? [] : [link.b])].flatMap((end) => protocolProblem(end, link.protocol.name) ?? []);
+  if (problems.length === 0) return;
+  sink.report({
+    file: link.file,
+    span: linkHead(link.decl),
+    code: 'protocol-unsupported',
+    subject: link.name,
+    message: (subject) => `${subject}: ${problems.join('; ')}`,
+  });
 }
 
 function checkReach(link: Link, sink: DiagnosticSink): void {
@@ -256,6 +262,7 @@ function checkCapacity(fabric: FabricModel, sink: DiagnosticSink): void {
       span: declarationHead(memory.array.decl),
       code: 'capacity',
       subject: memory.name,
+      magnitude: bytes,
       message: (subject) =>
         `${subject}: allocations total ${formatQuantity(bytes, 'size')}, over the capacity of ${formatQuantity(capacity, 'size')}; allocate less or raise \`capacity\``,
       related: relatedInfo,

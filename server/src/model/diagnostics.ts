@@ -17,10 +17,16 @@ export interface Report {
   message: string | ((subject: string) => string);
   related?: RelatedInformation[];
   suggestion?: string;
+  /**
+   * How bad this instance is (lanes used, a ratio): when instances fold, the message and related
+   * information come from the worst one, so a folded `use up to N` is true of all of them.
+   */
+  magnitude?: number;
 }
 
 interface Folded {
   first: Report;
+  worst: Report;
   subjects: Set<string>;
 }
 
@@ -32,29 +38,35 @@ export class DiagnosticSink {
     const existing = this.folded.get(key);
     if (existing) {
       if (report.subject !== undefined) existing.subjects.add(report.subject);
+      if ((report.magnitude ?? 0) > (existing.worst.magnitude ?? 0)) existing.worst = report;
       return;
     }
-    this.folded.set(key, { first: report, subjects: new Set(report.subject === undefined ? [] : [report.subject]) });
+    this.folded.set(key, { first: report, worst: report, subjects: new Set(report.subject === undefined ? [] : [report.subject]) });
   }
 
   diagnostics(): Diagnostic[] {
     const result: Diagnostic[] = [];
-    for (const { first, subjects } of this.folded.values()) {
+    for (const { first, worst, subjects } of this.folded.values()) {
       const count = subjects.size;
       const subject = first.subject === undefined ? '' : count > 1 ? `${first.subject} and ${count - 1} more` : first.subject;
-      const message = typeof first.message === 'string' ? first.message : first.message(subject);
+      const message = typeof worst.message === 'string' ? worst.message : worst.message(subject);
       result.push({
         file: first.file,
         span: first.span,
         code: first.code,
         severity: SEVERITY_OF[first.code],
         message,
-        related: first.related ?? [],
+        related: worst.related ?? [],
         ...(first.suggestion ? { data: { suggestion: first.suggestion } } : {}),
       });
     }
     return result;
   }
+}
+
+/** Verb agreement for a possibly folded subject: `sx uses`, `sx[0] and 3 more use`. */
+export function agree(subject: string, one: string, many: string): string {
+  return / and \d+ more$/.test(subject) ? many : one;
 }
 
 /** Diagnostics in file order, then by position, for stable output. */

@@ -183,12 +183,12 @@ export class FabricResolver {
     }
     const model = this.modelFor(decl);
     const own = readDeviceAttributes(decl.attributes, decl.kind, decl.name.text, this.reporter, this.evaluate);
-    const array: DeviceArray = { name: decl.name.text, kind: decl.kind, count, model, spec: { ...model.spec, ...own }, decl, file: this.file, devices: [] };
+    const array: DeviceArray = { name: decl.name.text, kind: decl.kind, count, model, spec: { ...model.spec, ...own }, decl, file: this.file, devices: [], truncated: false };
     this.scope.arrays.set(array.name, array);
     const size = count ?? 1;
     if (this.devices.length + size > this.limits.maxDevices) {
       this.reportLimitOnce('deviceLimitReported', decl.name.span, `the fabric would have more than ${this.limits.maxDevices.toLocaleString('en-US')} devices; \`${decl.name.text}\` is left out (raise the device limit to check it)`);
-      array.count = count === undefined ? undefined : 0;
+      array.truncated = true;
       return;
     }
     for (let index = 0; index < size; index++) {

@@ -112,6 +112,7 @@ export class Scope {
       this.reporter.unknownName(endpoint.name.span, 'device', endpoint.name.text, this.arrays.keys());
       return undefined;
     }
+    if (array.truncated) return undefined;
     if (array.count === undefined) {
       if (endpoint.index) {
         this.indexError(endpoint.index.span, `\`${array.name}\` is a single device, not an array; drop the index`);
@@ -129,6 +130,7 @@ export class Scope {
   }
 
   private element(array: DeviceArray, index: number, span: Span): Device | undefined {
+    if (array.truncated) return undefined;
     if (index >= 0 && index < (array.count ?? 1)) return array.devices[index];
     this.reporter.sink.report({
       file: this.reporter.file,

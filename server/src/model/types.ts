@@ -70,6 +70,8 @@ export interface DeviceArray {
   decl: DeviceDecl;
   file: string;
   devices: Device[];
+  /** Left out at the device limit: references to it are silently skipped (the limit is reported). */
+  truncated: boolean;
 }
 
 export interface Device {

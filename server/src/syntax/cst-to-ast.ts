@@ -6,6 +6,7 @@
 import type { CstNode, IToken } from 'chevrotain';
 import type * as A from './ast.js';
 import type { Span } from './source.js';
+import { reservedWords } from './tokens.js';
 
 type Children = Record<string, (CstNode | IToken)[] | undefined>;
 
@@ -106,7 +107,7 @@ function buildModel(node: CstNode, context: BuildContext): A.ModelDecl | undefin
 }
 
 function buildFabric(node: CstNode, context: BuildContext): A.FabricDecl | undefined {
-  const name = buildName(firstNode(node, 'name'));
+  const name = buildDeclaredName(firstNode(node, 'name'), 'a fabric', context);
   const span = nodeSpan(node);
   if (!name || !span) return undefined;
   const description = firstToken(node, 'StringLiteral');
@@ -120,14 +121,16 @@ function buildFabric(node: CstNode, context: BuildContext): A.FabricDecl | undef
   };
 }
 
+const NAMED_IN_LOOP = ' (its name cannot take the loop index); declare it before the loop, as an array if you need one per iteration';
+const OUT_OF_LOOP = '; move it out of the loop';
 const declarationsNotInLoops: Record<string, string> = {
-  device: 'a device',
-  group: 'a group',
-  let: 'a constant',
-  model: 'a model',
-  settings: 'settings',
-  workload: 'a workload',
-  expect: 'an expectation',
+  device: `a device cannot be declared inside a loop${NAMED_IN_LOOP}`,
+  group: `a group cannot be declared inside a loop${NAMED_IN_LOOP}`,
+  let: `a constant cannot be declared inside a loop${NAMED_IN_LOOP}`,
+  model: `a model cannot be declared inside a loop${NAMED_IN_LOOP}`,
+  settings: `settings cannot be inside a loop${OUT_OF_LOOP}`,
+  workload: `a workload cannot be declared inside a loop${OUT_OF_LOOP}; loops inside a workload repeat statements`,
+  expect: `an expectation cannot be inside a loop${OUT_OF_LOOP}; a selector such as \`acc[*]\` covers many devices`,
 };
 
 function buildItems(itemNodes: CstNode[], context: BuildContext, inLoop: boolean): A.Item[] {
@@ -138,7 +141,7 @@ function buildItems(itemNodes: CstNode[], context: BuildContext, inLoop: boolean
     if (inLoop && item.type in declarationsNotInLoops) {
       context.problems.push({
         span: item.span,
-        message: `${declarationsNotInLoops[item.type]} cannot be declared inside a loop (its name cannot take the loop index); declare it before the loop, as an array if you need one per iteration`,
+        message: declarationsNotInLoops[item.type],
       });
       continue;
     }
@@ -157,7 +160,7 @@ function buildItem(node: CstNode, context: BuildContext): A.Item | undefined {
       return span && { type: 'settings', attributes: buildAttributeBlock(firstNode(inner, 'attributeBlock'), context), span };
     }
     case 'letDecl': {
-      const name = buildName(firstNode(inner, 'name'));
+      const name = buildDeclaredName(firstNode(inner, 'name'), 'a constant', context);
       const value = buildExpression(firstNode(inner, 'expression'), context);
       const span = nodeSpan(inner);
       return name && value && span ? { type: 'let', name, value, doc: context.docAt(span.start), span } : undefined;
@@ -172,7 +175,7 @@ function buildItem(node: CstNode, context: BuildContext): A.Item | undefined {
       return head && span ? { type: 'for', head, items: buildItems(nodes(inner, 'item'), context, true), span } : undefined;
     }
     case 'groupDecl': {
-      const name = buildName(firstNode(inner, 'name'));
+      const name = buildDeclaredName(firstNode(inner, 'name'), 'a group', context);
       const members = buildSelectorList(firstNode(inner, 'selectorList'), context);
       const span = nodeSpan(inner);
       return name && members && span ? { type: 'group', name, members, doc: context.docAt(span.start), span } : undefined;
@@ -185,7 +188,7 @@ function buildItem(node: CstNode, context: BuildContext): A.Item | undefined {
       return size && memory && targets && span ? { type: 'allocate', size, memory, targets, span } : undefined;
     }
     case 'workloadDecl': {
-      const name = buildName(firstNode(inner, 'name'));
+      const name = buildDeclaredName(firstNode(inner, 'name'), 'a workload', context);
       const span = nodeSpan(inner);
       if (!name || !span) return undefined;
       const statements = buildStatementBlock(firstNode(inner, 'statementBlock'), context);
@@ -202,7 +205,7 @@ function buildItem(node: CstNode, context: BuildContext): A.Item | undefined {
 
 function buildDevice(node: CstNode, context: BuildContext): A.DeviceDecl | undefined {
   const kind = firstToken(node, 'kind');
-  const name = buildName(firstNode(node, 'name'));
+  const name = buildDeclaredName(firstNode(node, 'name'), 'a device', context);
   const span = nodeSpan(node);
   if (!kind || !name || !span) return undefined;
   const countNode = firstNode(node, 'expression');
@@ -251,7 +254,7 @@ function buildExpect(node: CstNode, context: BuildContext): A.ExpectDecl | undef
 
 function buildLoopHead(node: CstNode | undefined, context: BuildContext): A.LoopHead | undefined {
   if (!node) return undefined;
-  const variable = buildName(firstNode(node, 'name'));
+  const variable = buildDeclaredName(firstNode(node, 'name'), 'a loop variable', context);
   const from = buildExpression(firstNode(node, 'from'), context);
   const to = buildExpression(firstNode(node, 'to'), context);
   return variable && from && to ? { variable, from, to } : undefined;
@@ -442,7 +445,17 @@ function buildSelector(node: CstNode, context: BuildContext): A.Selector | undef
 
 function buildName(node: CstNode | undefined): A.Name | undefined {
   if (!node) return undefined;
-  return nameOf(tokens(node, 'Identifier')[0] ?? tokens(node, 'ConnectingWord')[0]);
+  return nameOf(tokens(node, 'AnyWord')[0]);
+}
+
+/** A declared name; a reserved word there is reported (it could never be referred to). */
+function buildDeclaredName(node: CstNode | undefined, what: string, context: BuildContext): A.Name | undefined {
+  const name = buildName(node);
+  if (name && reservedWords.includes(name.text)) {
+    context.problems.push({ span: name.span, message: `\`${name.text}\` is a reserved word and cannot name ${what}; choose another name` });
+    return undefined;
+  }
+  return name;
 }
 
 /** Left-associative chains: `operands[0] op[0] operands[1] ...`. */

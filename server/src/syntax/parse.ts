@@ -67,6 +67,7 @@ const ruleDisplay: Record<string, string> = {
 
 /** What a word stands for where a rule expects one. */
 const wordDisplay: Record<string, string> = {
+  name: 'a name',
   usingClause: 'an algorithm (`ring`, `tree`, `inc`, `hypercast` or `auto`)',
   attribute: 'an attribute such as `length: 1 m`',
   portSpec: 'a protocol (`pcie5`, `pcie6`, `cxl`, `ualink` or `nvlink`)',
@@ -179,7 +180,7 @@ function createContext(text: string, source: SourceFile, comments: IToken[]): Bu
       if (!estimatedLines) {
         estimatedLines = new Set();
         for (const comment of comments) {
-          if (/\bestimate/i.test(comment.image)) estimatedLines.add(source.position(comment.startOffset).line);
+          if (/\bestimate/i.test(comment.image) && !/\bnot an? estimate/i.test(comment.image)) estimatedLines.add(source.position(comment.startOffset).line);
         }
       }
       return estimatedLines.size > 0 && estimatedLines.has(source.position(offset).line);

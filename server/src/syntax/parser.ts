@@ -388,9 +388,12 @@ export class FabricParser extends CstParser {
     ]);
   });
 
-  /** Names of devices, groups, constants and workloads: any word but a reserved one. */
+  /**
+   * Names of devices, groups, constants and workloads. Any word is read here, so a reserved word
+   * in a name's place (`link gpu[0] <-> sx`) is one clear error rather than a derailed parse.
+   */
   name = this.RULE('name', () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.ConnectingWord) }]);
+    this.CONSUME(T.AnyWord);
   });
 
   private startsUnit(): boolean {

@@ -1,0 +1,127 @@
+/** The `fabric` command as users run it: a real process, its output and its exit code (§10). */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+
+const bin = join(process.cwd(), 'bin/fabric.js');
+
+function fabric(...args: string[]) {
+  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const examples = readdirSync('examples').filter((name) => name.endsWith('.fabric')).map((name) => `examples/${name}`);
+const broken = readdirSync('examples/broken').filter((name) => name.endsWith('.fabric'));
+const WARNING_CODES = new Set(['oversubscription', 'reach', 'unused-device', 'duplicate-member', 'link-overload']);
+
+describe('fabric check', () => {
+  it('passes every example with no errors and no warnings', () => {
+    assert.ok(examples.length >= 5, `only ${examples.length} examples`);
+    const result = fabric('check', '--no-simulate', ...examples);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, new RegExp(`checked ${examples.length} files: 0 errors, 0 warnings`));
+  });
+
+  for (const name of broken) {
+    const code = name.replace(/\.fabric$/, '');
+    it(`examples/broken/${name} reports ${code}`, () => {
+      const result = fabric('check', '--no-simulate', '--format', 'json', `examples/broken/${name}`);
+      const report = JSON.parse(result.stdout) as { files: { diagnostics: { code: string; severity: string }[] }[] };
+      const found = report.files[0].diagnostics;
+      assert.ok(found.some((d) => d.code === code), `${name}: ${JSON.stringify(found)}`);
+      const expectedExit = WARNING_CODES.has(code) ? 0 : 1;
+      assert.equal(result.code, expectedExit, `${name} exit code`);
+      assert.equal(found.filter((d) => d.code === code)[0].severity, WARNING_CODES.has(code) ? 'warning' : 'error');
+    });
+  }
+
+  it('prints compiler-style lines: file:line:col: severity[code]: message', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fabric-cli-'));
+    const file = join(dir, 'lanes.fabric');
+    writeFileSync(file, 'fabric f {\n  gpu acc[22] : gpu\n  switch sx : scorpio_x\n  for i in 0..21 { link acc[i] <-> sx : pcie6 x16 }\n}\n');
+    const result = fabric('check', file);
+    assert.equal(result.code, 1);
+    const lines = result.stdout.trim().split('\n');
+    assert.equal(lines[0], `${file}:3:3: error[lane-budget]: sx uses 352 of 320 lanes; use a switch model with more lanes, narrower links or another switch`);
+    assert.equal(lines[1], `  ${file}:4:20: note: acc[0] <-> sx and 21 more: 352 lanes`);
+    assert.equal(lines[lines.length - 1], 'checked 1 file: 1 error, 0 warnings, 0 hints');
+  });
+
+  it('writes the JSON shape of §10 with 1-based UTF-16 columns', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fabric-cli-'));
+    const file = join(dir, 'unicode.fabric');
+    // `😀` is two UTF-16 code units: `gpux` starts at column 31.
+    writeFileSync(file, 'fabric f { /* µ→😀 */ gpu g : gpux }\n');
+    const result = fabric('check', '--format', 'json', file);
+    assert.equal(result.code, 1);
+    const report = JSON.parse(result.stdout);
+    assert.equal(report.files[0].path, file);
+    const diagnostic = report.files[0].diagnostics.find((d: { code: string }) => d.code === 'unknown-name');
+    assert.deepEqual(
+      { ...diagnostic, related: undefined },
+      { code: 'unknown-name', severity: 'error', message: 'unknown gpu model `gpux`; did you mean `gpu`?', file, line: 1, column: 31, endLine: 1, endColumn: 35, related: undefined },
+    );
+  });
+
+  it('writes SARIF 2.1.0 for code scanning', () => {
+    const result = fabric('check', '--format', 'sarif', 'examples/broken/lane-budget.fabric');
+    const sarif = JSON.parse(result.stdout);
+    assert.equal(sarif.version, '2.1.0');
+    const run = sarif.runs[0];
+    assert.equal(run.tool.driver.name, 'fabric');
+    assert.ok(run.tool.driver.rules.some((rule: { id: string }) => rule.id === 'lane-budget'));
+    const result0 = run.results.find((r: { ruleId: string }) => r.ruleId === 'lane-budget');
+    assert.equal(result0.level, 'error');
+    assert.equal(result0.locations[0].physicalLocation.artifactLocation.uri, 'examples/broken/lane-budget.fabric');
+    assert.ok(result0.locations[0].physicalLocation.region.startLine >= 1);
+  });
+
+  it('exits 1 when warnings exceed --max-warnings, 0 otherwise', () => {
+    assert.equal(fabric('check', 'examples/broken/unused-device.fabric').code, 0);
+    assert.equal(fabric('check', '--max-warnings', '0', 'examples/broken/unused-device.fabric').code, 1);
+    assert.equal(fabric('check', '--max-warnings=5', 'examples/broken/unused-device.fabric').code, 0);
+  });
+
+  it('reads imports relative to the importing file', () => {
+    const result = fabric('check', 'examples/broken/import-missing.fabric');
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /error\[import-missing\]/);
+  });
+});
+
+describe('usage errors: one line, exit code 2, no stack trace', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fabric-cli-'));
+  mkdirSync(join(dir, 'folder'));
+  const unreadable = join(dir, 'secret.fabric');
+  writeFileSync(unreadable, 'fabric f { }');
+  chmodSync(unreadable, 0o000);
+  const cases: [string, string[], RegExp][] = [
+    ['a missing file', ['check', join(dir, 'nope.fabric')], /^fabric: cannot read .*nope\.fabric: no such file$/],
+    ['a directory', ['check', join(dir, 'folder')], /^fabric: .*folder is a directory; pass \.fabric files/],
+    ['an unknown format', ['check', '--format', 'xml', 'examples/nvl72.fabric'], /^fabric: unknown format `xml`; use text, json or sarif$/],
+    ['an unknown flag', ['check', '--fast', 'examples/nvl72.fabric'], /^fabric: unknown option `--fast`/],
+    ['a bad --max-warnings', ['check', '--max-warnings', 'many', 'examples/nvl72.fabric'], /^fabric: --max-warnings needs a whole number/],
+    ['no file', ['check'], /^fabric: fabric check needs at least one FILE$/],
+    ['an unknown command', ['frobnicate'], /^fabric: unknown command `frobnicate`/],
+  ];
+  // Root reads files whatever their mode; the unreadable case only means something for other users.
+  if (process.getuid?.() !== 0) cases.push(['an unreadable file', ['check', unreadable], /^fabric: cannot read .*secret\.fabric: permission denied$/]);
+  for (const [what, args, message] of cases) {
+    it(what, () => {
+      const result = fabric(...args);
+      assert.equal(result.code, 2);
+      assert.match(result.stderr.split('\n')[0], message);
+      assert.doesNotMatch(result.stderr, /\n\s+at /);
+    });
+  }
+
+  it('prints the version from package.json', () => {
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+    const result = fabric('--version');
+    assert.equal(result.code, 0);
+    assert.equal(result.stdout.trim(), version);
+  });
+});
