@@ -209,6 +209,7 @@ export function readDeviceAttributes(
   reporter: FileReporter,
   evaluateCount: CountEvaluator,
 ): DeviceSpec {
+  if (attributes.length === 0) return {};
   const schema = deviceSchema(evaluateCount);
   const spec: DeviceSpec = {};
   const seen = new Set<string>();

@@ -67,6 +67,8 @@ interface LinkSettings {
   efficiency?: number;
 }
 
+const DEFAULT_LINK_SETTINGS: LinkSettings = { length: DEFAULT_LINK_LENGTH, retimers: 0 };
+
 export class FabricResolver {
   private readonly reporter: FileReporter;
   private readonly scope: Scope;
@@ -183,7 +185,8 @@ export class FabricResolver {
     }
     const model = this.modelFor(decl);
     const own = readDeviceAttributes(decl.attributes, decl.kind, decl.name.text, this.reporter, this.evaluate);
-    const array: DeviceArray = { name: decl.name.text, kind: decl.kind, count, model, spec: { ...model.spec, ...own }, decl, file: this.file, devices: [], truncated: false };
+    const spec = decl.attributes.length === 0 ? model.spec : { ...model.spec, ...own };
+    const array: DeviceArray = { name: decl.name.text, kind: decl.kind, count, model, spec, decl, file: this.file, devices: [], truncated: false };
     this.scope.arrays.set(array.name, array);
     const size = count ?? 1;
     if (this.devices.length + size > this.limits.maxDevices) {
@@ -279,6 +282,7 @@ export class FabricResolver {
   }
 
   private settingsOf(decl: LinkDecl): LinkSettings {
+    if (decl.attributes.length === 0) return DEFAULT_LINK_SETTINGS;
     let settings = this.linkSettings.get(decl);
     if (!settings) {
       const values = readFlatAttributes(decl.attributes, LINK_ATTRIBUTES, 'link attribute', this.reporter);
