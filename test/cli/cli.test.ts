@@ -85,6 +85,14 @@ describe('fabric check', () => {
     assert.equal(fabric('check', '--max-warnings=5', 'examples/broken/unused-device.fabric').code, 0);
   });
 
+  it('takes the size limits as options', () => {
+    const result = fabric('check', '--max-devices', '10', '--format', 'json', 'examples/nvl72.fabric');
+    assert.equal(result.code, 1);
+    assert.equal(JSON.parse(result.stdout).files[0].diagnostics[0].code, 'limit');
+    assert.equal(fabric('check', '--max-nesting-depth=2', 'examples/nvl72.fabric').code, 1);
+    assert.equal(fabric('check', '--max-file-size', 'lots', 'examples/nvl72.fabric').code, 2);
+  });
+
   it('reads imports relative to the importing file', () => {
     const result = fabric('check', 'examples/broken/import-missing.fabric');
     assert.equal(result.code, 1);

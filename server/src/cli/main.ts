@@ -4,6 +4,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { checkText, catalog } from '../model/check.js';
+import { DEFAULT_LIMITS, type Limits } from '../model/limits.js';
 import type { FileAccess } from '../model/program.js';
 import type { SourceFile } from '../syntax/source.js';
 import { formatJson, formatSarif, formatText, summarize, type CheckedFile } from './format.js';
@@ -12,9 +13,23 @@ declare const FABRIC_VERSION: string;
 const VERSION = typeof FABRIC_VERSION === 'string' ? FABRIC_VERSION : '0.0.0-dev';
 
 const USAGE = `usage:
-  fabric check FILE... [--format text|json|sarif] [--no-simulate] [--max-warnings N]
+  fabric check FILE... [--format text|json|sarif] [--no-simulate] [--max-warnings N] [LIMITS]
   fabric --version
-  fabric --help`;
+  fabric --help
+limits (a fabric over one gets a \`limit\` error):
+  --max-devices N (${DEFAULT_LIMITS.maxDevices})  --max-links N (${DEFAULT_LIMITS.maxLinks})
+  --max-loop-iterations N (${DEFAULT_LIMITS.maxLoopIterations})  --max-nesting-depth N (${DEFAULT_LIMITS.maxNestingDepth})
+  --max-import-depth N (${DEFAULT_LIMITS.maxImportDepth})  --max-file-size CHARACTERS (${DEFAULT_LIMITS.maxFileSize})`;
+
+/** Each limit's command-line flag. */
+const LIMIT_FLAGS: Record<string, keyof Limits> = {
+  '--max-devices': 'maxDevices',
+  '--max-links': 'maxLinks',
+  '--max-loop-iterations': 'maxLoopIterations',
+  '--max-nesting-depth': 'maxNestingDepth',
+  '--max-import-depth': 'maxImportDepth',
+  '--max-file-size': 'maxFileSize',
+};
 
 /** A user mistake: one line on stderr and exit code 2, never a stack trace. */
 class UsageError extends Error {}
@@ -23,10 +38,17 @@ interface CheckArguments {
   files: string[];
   format: 'text' | 'json' | 'sarif';
   maxWarnings?: number;
+  limits: Partial<Limits>;
+}
+
+function wholeNumber(flag: string, text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw new UsageError(`${flag} needs a whole number, not \`${text}\``);
+  return n;
 }
 
 function parseCheckArguments(args: string[]): CheckArguments {
-  const parsed: CheckArguments = { files: [], format: 'text' };
+  const parsed: CheckArguments = { files: [], format: 'text', limits: {} };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -44,14 +66,14 @@ function parseCheckArguments(args: string[]): CheckArguments {
       }
       case '--no-simulate':
         break;
-      case '--max-warnings': {
-        const text = value();
-        const n = Number(text);
-        if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw new UsageError(`--max-warnings needs a whole number, not \`${text}\``);
-        parsed.maxWarnings = n;
+      case '--max-warnings':
+        parsed.maxWarnings = wholeNumber(flag, value());
         break;
-      }
       default:
+        if (flag in LIMIT_FLAGS) {
+          parsed.limits[LIMIT_FLAGS[flag]] = wholeNumber(flag, value());
+          break;
+        }
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option \`${arg}\`; run \`fabric --help\``);
         parsed.files.push(arg);
     }
@@ -102,7 +124,7 @@ function runCheck(args: string[]): number {
   const builtins = catalog();
   sources.set(builtins.source.path, builtins.source);
   const checked: CheckedFile[] = texts.map(({ path, text }) => {
-    const result = checkText(path, text, diskAccess);
+    const result = checkText(path, text, diskAccess, { limits: options.limits });
     for (const file of result.program.files) sources.set(file.source.path, file.source);
     return { path, diagnostics: result.diagnostics };
   });
