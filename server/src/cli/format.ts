@@ -1,28 +1,13 @@
 /** Diagnostics as text (compiler style), JSON (§10) and SARIF 2.1.0 (code scanning). */
-import type { Diagnostic, SourceFile } from '../syntax/source.js';
+import { diagnosticToJson, locate, type SourceLookup } from '../model/locate.js';
+import type { Diagnostic } from '../syntax/source.js';
 import { SEVERITY_OF, type DiagnosticCode } from '../syntax/source.js';
+
+export type { SourceLookup };
 
 export interface CheckedFile {
   path: string;
   diagnostics: Diagnostic[];
-}
-
-export type SourceLookup = (path: string) => SourceFile | undefined;
-
-interface Located {
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-}
-
-/** 1-based lines and columns in UTF-16 code units. */
-export function locate(diagnostic: { file: string; span: { start: number; end: number } }, sources: SourceLookup): Located {
-  const source = sources(diagnostic.file);
-  if (!source) return { line: 1, column: 1, endLine: 1, endColumn: 1 };
-  const start = source.position(diagnostic.span.start);
-  const end = source.position(diagnostic.span.end);
-  return { line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
 }
 
 export function formatText(files: CheckedFile[], sources: SourceLookup): string {
@@ -47,21 +32,9 @@ export function summarize(files: CheckedFile[]): string {
   return `checked ${plural(files.length, 'file')}: ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('hint'), 'hint')}`;
 }
 
-export function toJsonDiagnostic(d: Diagnostic, sources: SourceLookup) {
-  const at = locate(d, sources);
-  return {
-    code: d.code,
-    severity: d.severity,
-    message: d.message,
-    file: d.file,
-    ...at,
-    related: d.related.map((info) => ({ file: info.file, message: info.message, ...locate(info, sources) })),
-  };
-}
-
 export function formatJson(files: CheckedFile[], sources: SourceLookup): string {
   return JSON.stringify(
-    { files: files.map((file) => ({ path: file.path, diagnostics: file.diagnostics.map((d) => toJsonDiagnostic(d, sources)) })) },
+    { files: files.map((file) => ({ path: file.path, diagnostics: file.diagnostics.map((d) => diagnosticToJson(d, sources)) })) },
     null,
     2,
   );

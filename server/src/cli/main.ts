@@ -3,17 +3,23 @@
  * file system and the process: it reads files and hands their text to the pure core.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { checkText, catalog } from '../model/check.js';
+import { catalog, checkText } from '../model/check.js';
 import { DEFAULT_LIMITS, type Limits } from '../model/limits.js';
 import type { FileAccess } from '../model/program.js';
-import type { SourceFile } from '../syntax/source.js';
+import { sourceLookup, toLatencyReport, toReport } from '../sim/json.js';
+import { Network } from '../sim/network.js';
+import { simulateSource } from '../sim/simulate.js';
+import type { Diagnostic, SourceFile } from '../syntax/source.js';
 import { formatJson, formatSarif, formatText, summarize, type CheckedFile } from './format.js';
+import { formatLatency, formatSimulation } from './tables.js';
 
 declare const FABRIC_VERSION: string;
 const VERSION = typeof FABRIC_VERSION === 'string' ? FABRIC_VERSION : '0.0.0-dev';
 
 const USAGE = `usage:
-  fabric check FILE... [--format text|json|sarif] [--no-simulate] [--max-warnings N] [LIMITS]
+  fabric check FILE...          [--format text|json|sarif] [--no-simulate] [--max-warnings N] [LIMITS]
+  fabric simulate FILE          [--format text|json] [LIMITS]
+  fabric latency FILE FROM TO   [--format text|json] [LIMITS]
   fabric --version
   fabric --help
 limits (a fabric over one gets a \`limit\` error):
@@ -34,11 +40,22 @@ const LIMIT_FLAGS: Record<string, keyof Limits> = {
 /** A user mistake: one line on stderr and exit code 2, never a stack trace. */
 class UsageError extends Error {}
 
-interface CheckArguments {
-  files: string[];
-  format: 'text' | 'json' | 'sarif';
+interface Arguments {
+  positional: string[];
+  format: string;
+  simulate: boolean;
   maxWarnings?: number;
   limits: Partial<Limits>;
+}
+
+interface CommandShape {
+  name: string;
+  formats: string[];
+  /** Flags beyond --format and the limits. */
+  flags: string[];
+  positional: string;
+  minimum: number;
+  maximum: number;
 }
 
 function wholeNumber(flag: string, text: string): number {
@@ -47,8 +64,8 @@ function wholeNumber(flag: string, text: string): number {
   return n;
 }
 
-function parseCheckArguments(args: string[]): CheckArguments {
-  const parsed: CheckArguments = { files: [], format: 'text', limits: {} };
+function parseArguments(args: string[], shape: CommandShape): Arguments {
+  const parsed: Arguments = { positional: [], format: 'text', simulate: true, limits: {} };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -57,28 +74,26 @@ function parseCheckArguments(args: string[]): CheckArguments {
       if (next === undefined) throw new UsageError(`${flag} needs a value`);
       return next;
     };
-    switch (flag) {
-      case '--format': {
-        const format = value();
-        if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`unknown format \`${format}\`; use text, json or sarif`);
-        parsed.format = format;
-        break;
-      }
-      case '--no-simulate':
-        break;
-      case '--max-warnings':
-        parsed.maxWarnings = wholeNumber(flag, value());
-        break;
-      default:
-        if (flag in LIMIT_FLAGS) {
-          parsed.limits[LIMIT_FLAGS[flag]] = wholeNumber(flag, value());
-          break;
-        }
-        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option \`${arg}\`; run \`fabric --help\``);
-        parsed.files.push(arg);
+    if (flag === '--format') {
+      const format = value();
+      if (!shape.formats.includes(format)) throw new UsageError(`unknown format \`${format}\`; use ${shape.formats.join(', ').replace(/, ([^,]*)$/, ' or $1')}`);
+      parsed.format = format;
+    } else if (flag in LIMIT_FLAGS) {
+      parsed.limits[LIMIT_FLAGS[flag]] = wholeNumber(flag, value());
+    } else if (flag === '--no-simulate' && shape.flags.includes(flag)) {
+      parsed.simulate = false;
+    } else if (flag === '--max-warnings' && shape.flags.includes(flag)) {
+      parsed.maxWarnings = wholeNumber(flag, value());
+    } else if (arg.startsWith('-') && arg !== '-') {
+      throw new UsageError(`unknown option \`${arg}\` for fabric ${shape.name}; run \`fabric --help\``);
+    } else {
+      parsed.positional.push(arg);
     }
   }
-  if (parsed.files.length === 0) throw new UsageError('fabric check needs at least one FILE');
+  const count = parsed.positional.length;
+  if (count < shape.minimum || count > shape.maximum) {
+    throw new UsageError(`fabric ${shape.name} needs ${shape.positional}${count > shape.maximum ? `, not ${count} arguments` : ''}`);
+  }
   return parsed;
 }
 
@@ -117,16 +132,22 @@ const diskAccess: FileAccess = {
   },
 };
 
+function exitCode(diagnostics: Diagnostic[], maxWarnings?: number): number {
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+  return errors > 0 || (maxWarnings !== undefined && warnings > maxWarnings) ? 1 : 0;
+}
+
 function runCheck(args: string[]): number {
-  const options = parseCheckArguments(args);
-  const texts = options.files.map((file) => ({ path: toCorePath(file), text: readUserFile(file) }));
+  const options = parseArguments(args, { name: 'check', formats: ['text', 'json', 'sarif'], flags: ['--no-simulate', '--max-warnings'], positional: 'at least one FILE', minimum: 1, maximum: Infinity });
+  const texts = options.positional.map((file) => ({ path: toCorePath(file), text: readUserFile(file) }));
   const sources = new Map<string, SourceFile>();
   const builtins = catalog();
   sources.set(builtins.source.path, builtins.source);
   const checked: CheckedFile[] = texts.map(({ path, text }) => {
-    const result = checkText(path, text, diskAccess, { limits: options.limits });
-    for (const file of result.program.files) sources.set(file.source.path, file.source);
-    return { path, diagnostics: result.diagnostics };
+    const check = options.simulate ? simulateSource(path, text, diskAccess, { limits: options.limits }).check : checkText(path, text, diskAccess, { limits: options.limits });
+    for (const file of check.program.files) sources.set(file.source.path, file.source);
+    return { path, diagnostics: check.diagnostics };
   });
   const lookup = (path: string) => sources.get(path);
   if (options.format === 'json') process.stdout.write(formatJson(checked, lookup) + '\n');
@@ -135,10 +156,40 @@ function runCheck(args: string[]): number {
     const text = formatText(checked, lookup);
     process.stdout.write((text ? text + '\n' : '') + summarize(checked) + '\n');
   }
-  const all = checked.flatMap((file) => file.diagnostics);
-  const errors = all.filter((d) => d.severity === 'error').length;
-  const warnings = all.filter((d) => d.severity === 'warning').length;
-  return errors > 0 || (options.maxWarnings !== undefined && warnings > options.maxWarnings) ? 1 : 0;
+  return exitCode(checked.flatMap((file) => file.diagnostics), options.maxWarnings);
+}
+
+function runSimulate(args: string[]): number {
+  const options = parseArguments(args, { name: 'simulate', formats: ['text', 'json'], flags: [], positional: 'one FILE', minimum: 1, maximum: 1 });
+  const path = toCorePath(options.positional[0]);
+  const { check, simulation } = simulateSource(path, readUserFile(options.positional[0]), diskAccess, { limits: options.limits });
+  const report = toReport(check, simulation);
+  if (options.format === 'json') process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  else {
+    const diagnostics = formatText([{ path, diagnostics: check.diagnostics }], sourceLookup(check));
+    process.stdout.write((diagnostics ? diagnostics + '\n\n' : '') + formatSimulation(report) + '\n');
+  }
+  return exitCode(check.diagnostics);
+}
+
+function runLatency(args: string[]): number {
+  const options = parseArguments(args, { name: 'latency', formats: ['text', 'json'], flags: [], positional: 'FILE FROM TO', minimum: 3, maximum: 3 });
+  const [file, from, to] = options.positional;
+  const path = toCorePath(file);
+  const check = checkText(path, readUserFile(file), diskAccess, { limits: options.limits });
+  const errors = check.diagnostics.filter((d) => d.severity === 'error');
+  if (!check.fabric) throw new UsageError(`${file} declares no fabric`);
+  const result = toLatencyReport(check.fabric, new Network(check.fabric), from, to);
+  if ('error' in result) {
+    process.stderr.write(`fabric: ${result.error}\n`);
+    return 1;
+  }
+  if (options.format === 'json') process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  else {
+    const diagnostics = formatText([{ path, diagnostics: errors }], sourceLookup(check));
+    process.stdout.write((diagnostics ? diagnostics + '\n\n' : '') + formatLatency(result) + '\n');
+  }
+  return exitCode(errors);
 }
 
 export function main(argv: string[]): number {
@@ -156,6 +207,10 @@ export function main(argv: string[]): number {
         return 0;
       case 'check':
         return runCheck(rest);
+      case 'simulate':
+        return runSimulate(rest);
+      case 'latency':
+        return runLatency(rest);
       case undefined:
         throw new UsageError(`missing command\n${USAGE}`);
       default:

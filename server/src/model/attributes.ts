@@ -112,7 +112,7 @@ const protocolList: ValueReader<ProtocolSupport[]> = (value, key, reporter) => {
     if (item.type !== 'word') {
       valid = expected(item, key, 'a list of protocols, such as `[pcie6, cxl]`', reporter) ?? false;
     } else if (knownProtocol(item.word, reporter)) {
-      protocols.push({ protocol: item.word.text, estimated: item.estimated ?? false });
+      protocols.push({ protocol: item.word.text, estimate: item.estimate });
     } else {
       valid = false;
     }
@@ -181,7 +181,7 @@ function deviceSchema(evaluateCount: CountEvaluator): Record<keyof DeviceSpec, A
   return {
     lanes: { kinds: ['switch'], read: wholeNumber, describe: 'the lane budget over all ports' },
     protocols: { kinds: ['switch'], read: protocolList, describe: 'the protocols the switch carries' },
-    latency: { kinds: ['switch', 'memory'], read: quantityOf('time'), describe: 'port-to-port traversal (switch) or access latency (memory)' },
+    latency: { kinds: ['switch', 'memory', 'gpu'], read: quantityOf('time'), describe: 'port-to-port traversal (switch), or the access latency of its memory (memory, accelerator)' },
     hypercast: { kinds: ['switch'], read: boolean, describe: 'multicast replication in the switch' },
     inc: { kinds: ['switch'], read: boolean, describe: 'in-network reduction' },
     inc_style: { kinds: ['switch'], read: incStyle, describe: '`push` (SHARP-like) or `pull` (NVLS-like)' },
@@ -239,7 +239,7 @@ export function readDeviceAttributes(
     if (value === undefined) continue;
     (spec as Record<string, Attr<unknown>>)[key] = {
       value,
-      estimated: attribute.estimated,
+      estimate: attribute.estimate,
       setBy,
       origin: { file: reporter.file, span: attribute.span },
     };
@@ -267,8 +267,8 @@ export const SETTINGS_ATTRIBUTES: FlatSchema = {
   hint_threshold: { read: quantityOf('ratio'), describe: 'speed-up at which a faster algorithm is suggested, default 1.1' },
 };
 
-export function readFlatAttributes(attributes: Attribute[], schema: FlatSchema, what: string, reporter: FileReporter): Map<string, { value: number; estimated: boolean }> {
-  const values = new Map<string, { value: number; estimated: boolean }>();
+export function readFlatAttributes(attributes: Attribute[], schema: FlatSchema, what: string, reporter: FileReporter): Map<string, { value: number; estimate?: string }> {
+  const values = new Map<string, { value: number; estimate?: string }>();
   for (const attribute of attributes) {
     const key = attribute.key.text;
     const entry = schema[key];
@@ -280,7 +280,7 @@ export function readFlatAttributes(attributes: Attribute[], schema: FlatSchema, 
       reporter.sink.report({ file: reporter.file, span: attribute.key.span, code: 'duplicate-name', message: `\`${key}\` is set twice; the last value counts` });
     }
     const value = attribute.value && entry.read(attribute.value, key, reporter);
-    if (value !== undefined) values.set(key, { value, estimated: attribute.estimated });
+    if (value !== undefined) values.set(key, { value, estimate: attribute.estimate });
   }
   return values;
 }

@@ -12,7 +12,8 @@ export interface Origin {
 /** An attribute value with where it came from and whether it is an estimate. */
 export interface Attr<T> {
   value: T;
-  estimated: boolean;
+  /** Why the figure is an estimate (its comment), when it is one. */
+  estimate?: string;
   /** The model or device that set it. */
   setBy: string;
   origin: Origin;
@@ -26,7 +27,8 @@ export interface PortGroup {
 
 export interface ProtocolSupport {
   protocol: string;
-  estimated: boolean;
+  /** Why carrying this protocol is an estimate (its comment), when it is one. */
+  estimate?: string;
 }
 
 export type IncStyle = 'push' | 'pull';

@@ -26,7 +26,7 @@ export interface PortSpec {
   span: Span;
 }
 
-/** List items carry `estimated` when a comment on their own line calls them estimates. */
+/** List items carry `estimate`: the comment on their own line, when it calls them estimates. */
 export type Value = (
   | { type: 'quantity'; quantity: Quantity; span: Span }
   | { type: 'string'; value: string; span: Span }
@@ -34,13 +34,13 @@ export type Value = (
   | { type: 'width'; width: Name; span: Span }
   | { type: 'port'; port: PortSpec; span: Span }
   | { type: 'list'; items: Value[]; span: Span }
-) & { estimated?: boolean };
+) & { estimate?: string };
 
 export interface Attribute {
   key: Name;
   value?: Value;
-  /** A comment on the attribute's line says the figure is an estimate. */
-  estimated: boolean;
+  /** The comment on the attribute's line, when it says the figure is an estimate. */
+  estimate?: string;
   span: Span;
 }
 

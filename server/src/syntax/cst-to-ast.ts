@@ -19,8 +19,8 @@ export interface BuildContext {
   problems: BuildProblem[];
   /** The doc comment for a declaration starting at this offset, if any. */
   docAt(offset: number): string | undefined;
-  /** Whether a comment on the line of this offset calls the figure an estimate. */
-  estimatedAt(offset: number): boolean;
+  /** The comment on the line of this offset, when it calls the figure an estimate. */
+  estimateAt(offset: number): string | undefined;
 }
 
 const kids = (node: CstNode): Children => node.children as Children;
@@ -329,7 +329,7 @@ function buildAttributeBlock(node: CstNode | undefined, context: BuildContext): 
     const span = nodeSpan(attributeNode);
     if (!key || !span) continue;
     const value = buildValue(firstNode(attributeNode, 'value'), context);
-    attributes.push({ key, value, estimated: context.estimatedAt(span.end - 1), span });
+    attributes.push({ key, value, estimate: context.estimateAt(span.end - 1), span });
   }
   return attributes;
 }
@@ -343,7 +343,7 @@ function buildValue(node: CstNode | undefined, context: BuildContext): A.Value |
     const items: A.Value[] = [];
     for (const itemNode of nodes(list, 'value')) {
       const item = buildValue(itemNode, context);
-      if (item) items.push({ ...item, estimated: context.estimatedAt(item.span.end - 1) });
+      if (item) items.push({ ...item, estimate: context.estimateAt(item.span.end - 1) });
     }
     return { type: 'list', items, span };
   }

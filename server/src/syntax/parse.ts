@@ -154,7 +154,7 @@ function docComments(comments: IToken[]): { ends: number[]; texts: string[]; sta
 
 function createContext(text: string, source: SourceFile, comments: IToken[]): BuildContext {
   const docs = docComments(comments);
-  let estimatedLines: Set<number> | undefined;
+  let estimateLines: Map<number, string> | undefined;
   return {
     problems: [],
     docAt(offset) {
@@ -176,14 +176,17 @@ function createContext(text: string, source: SourceFile, comments: IToken[]): Bu
       }
       return lines.length > 0 ? lines.join('\n') : undefined;
     },
-    estimatedAt(offset) {
-      if (!estimatedLines) {
-        estimatedLines = new Set();
+    estimateAt(offset) {
+      if (!estimateLines) {
+        estimateLines = new Map();
         for (const comment of comments) {
-          if (/\bestimate/i.test(comment.image) && !/\bnot an? estimate/i.test(comment.image)) estimatedLines.add(source.position(comment.startOffset).line);
+          if (/\bestimate/i.test(comment.image) && !/\bnot an? estimate/i.test(comment.image)) {
+            const text = comment.image.replace(/^\/\/+\s*|^\/\*\s*|\s*\*\/$/g, '').trim();
+            estimateLines.set(source.position(comment.startOffset).line, text);
+          }
         }
       }
-      return estimatedLines.size > 0 && estimatedLines.has(source.position(offset).line);
+      return estimateLines.size > 0 ? estimateLines.get(source.position(offset).line) : undefined;
     },
   };
 }

@@ -1,0 +1,85 @@
+/** `fabric simulate` and `fabric latency` as text a person reads at a glance. */
+import { formatIn, formatQuantity } from '../model/units.js';
+import type { LatencyReport, SimulationReport, StepReport } from '../sim/report.js';
+
+/** Left-aligned columns, right-aligned where the header says so (a leading '>'). */
+function table(headers: string[], rows: string[][]): string[] {
+  const right = headers.map((h) => h.startsWith('>'));
+  const titles = headers.map((h) => h.replace(/^>/, ''));
+  const widths = titles.map((t, i) => Math.max(t.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (right[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return [line(titles), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+}
+
+const time = (seconds: number) => formatQuantity(seconds, 'time');
+const gbps = (value: number | null) => (value === null ? '' : `${value >= 100 ? value.toFixed(0) : value.toPrecision(3)} GB/s`);
+
+function describeStep(step: StepReport): string {
+  if (step.op === 'compute') return `compute ${time(step.time_s)}`;
+  const size = formatQuantity(step.bytes, 'size');
+  const who = step.op === 'flow' ? '' : ` × ${step.ranks}`;
+  return `${step.op} ${size}${who}`;
+}
+
+function alternatives(step: StepReport): string {
+  const entries = Object.entries(step.alternatives);
+  if (entries.length < 2) return '';
+  return entries.map(([name, seconds]) => `${name} ${time(seconds)}`).join(', ');
+}
+
+export function formatSimulation(report: SimulationReport): string {
+  const lines: string[] = [`fabric ${report.fabric ?? '(none)'}`];
+  for (const workload of report.workloads) {
+    lines.push('', `workload ${workload.name}: ${time(workload.time_s)}`);
+    const rows = workload.steps.map((step) => [
+      String(step.line),
+      `${step.phase + 1}`,
+      describeStep(step),
+      step.algorithm ?? '',
+      time(step.time_s),
+      gbps(step.algbw_GBps),
+      gbps(step.busbw_GBps),
+      step.bottleneck ?? (step.op === 'compute' ? '' : 'latency'),
+      alternatives(step),
+    ]);
+    lines.push(...table(['>line', '>phase', 'step', 'algorithm', '>time', '>algbw', '>busbw', 'bottleneck', 'alternatives (alone)'], rows).map((l) => `  ${l}`));
+  }
+  if (report.expectations.length > 0) {
+    lines.push('', 'expectations');
+    const rows = report.expectations.map((e) => [
+      String(e.line),
+      e.metric,
+      e.actual === null ? 'n/a' : formatIn(e.actual, e.unit),
+      `${e.comparison} ${formatIn(e.bound, e.unit)}`,
+      e.pass ? 'pass' : 'FAIL',
+    ]);
+    lines.push(...table(['>line', 'metric', '>measured', 'bound', 'result'], rows).map((l) => `  ${l}`));
+  }
+  const busiest = [...report.links].sort((a, b) => Math.max(b.peakUtilization.forward, b.peakUtilization.backward) - Math.max(a.peakUtilization.forward, a.peakUtilization.backward)).slice(0, 5);
+  if (busiest.some((l) => Math.max(l.peakUtilization.forward, l.peakUtilization.backward) > 0)) {
+    lines.push('', 'busiest links (peak utilization, per direction)');
+    const rows = busiest.map((l) => [l.name, `${(l.peakUtilization.forward * 100).toFixed(0)}%`, `${(l.peakUtilization.backward * 100).toFixed(0)}%`, l.peakUtilization.workload ?? '']);
+    lines.push(...table(['link', '>forward', '>backward', 'workload'], rows).map((l) => `  ${l}`));
+  }
+  if (report.assumptions.length > 0) {
+    lines.push('', 'assumptions (estimated figures these results rest on)');
+    for (const assumption of report.assumptions) lines.push(`  - ${assumption}`);
+  }
+  return lines.join('\n');
+}
+
+export function formatLatency(report: LatencyReport): string {
+  const lines = [
+    `${report.from} -> ${report.to}: ${time(report.latency_s)} one way, ${report.hops} hop${report.hops === 1 ? '' : 's'}${report.paths > 1 ? `, ${report.paths} equal-latency paths` : ''}`,
+    `  path: ${report.path.join(' -> ')}`,
+  ];
+  if (report.assumptions.length > 0) {
+    lines.push('  assumptions:');
+    for (const assumption of report.assumptions) lines.push(`    - ${assumption}`);
+  }
+  return lines.join('\n');
+}

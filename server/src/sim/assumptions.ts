@@ -1,0 +1,69 @@
+/**
+ * The estimated figures a simulation rests on (§4, §10): link PHY, retimer and efficiency
+ * estimates, and every switch or memory attribute marked as an estimate in the catalog or in
+ * the user's own files, for the switches, links and memories the results actually used.
+ */
+import type { Attr, Device, FabricModel } from '../model/types.js';
+import { formatQuantity, type Dimension } from '../model/units.js';
+import type { Plan } from './collectives.js';
+
+const DIMENSIONS: Record<string, Dimension | undefined> = {
+  latency: 'time',
+  bandwidth: 'bandwidth',
+  capacity: 'size',
+  memory: 'size',
+  power: 'power',
+  inc_efficiency: 'ratio',
+};
+
+function describe(key: string, attr: Attr<unknown>): string {
+  const dimension = DIMENSIONS[key];
+  const value = dimension ? formatQuantity(attr.value as number, dimension) : String(attr.value);
+  return `${attr.setBy} ${key} ${value} (${attr.estimate})`;
+}
+
+/** Keys whose estimates matter for a device kind, given whether in-network features were used. */
+function relevantKeys(device: Device, usedInc: boolean, usedHypercast: boolean): string[] {
+  switch (device.array.kind) {
+    case 'switch':
+      return ['latency', ...(usedInc ? ['inc', 'inc_style', 'inc_efficiency'] : []), ...(usedHypercast ? ['hypercast'] : [])];
+    case 'memory':
+      return ['latency', 'bandwidth'];
+    default:
+      return ['latency'];
+  }
+}
+
+export function collectAssumptions(fabric: FabricModel, plans: Plan[]): string[] {
+  const found = new Set<string>();
+  const devices = new Map<Device, { inc: boolean; hypercast: boolean }>();
+  const mark = (device: Device, plan: Plan) => {
+    const entry = devices.get(device) ?? { inc: false, hypercast: false };
+    entry.inc ||= plan.algorithm === 'inc';
+    entry.hypercast ||= plan.algorithm === 'hypercast';
+    devices.set(device, entry);
+  };
+  for (const plan of plans) {
+    for (const link of plan.links) {
+      for (const figure of link.estimates) found.add(figure.source);
+      for (const end of [link.a, link.b]) {
+        if (end.array.kind !== 'switch' && end.array.kind !== 'memory' && end.array.kind !== 'gpu') continue;
+        mark(end, plan);
+        const support = end.array.spec.protocols?.value.find((p) => p.protocol === link.protocol.name);
+        if (support?.estimate) found.add(`${end.array.model.name} carries ${link.protocol.name} (${support.estimate})`);
+      }
+    }
+    for (const device of plan.switches) mark(device, plan);
+  }
+  for (const [device, use] of devices) {
+    const spec = device.array.spec as Record<string, Attr<unknown> | undefined>;
+    for (const key of relevantKeys(device, use.inc, use.hypercast)) {
+      const attr = spec[key];
+      if (attr?.estimate) found.add(describe(key, attr));
+    }
+  }
+  if (fabric.settings.step_overhead && !fabric.settingsWritten.has('step_overhead') && plans.some((p) => p.algorithm !== 'direct')) {
+    found.add(`step_overhead ${formatQuantity(fabric.settings.step_overhead, 'time')} per collective step (the default; set it in \`settings\` from your measurements)`);
+  }
+  return [...found].sort();
+}

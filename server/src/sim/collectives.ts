@@ -1,0 +1,304 @@
+/**
+ * Statements decomposed onto the topology (§6, §9): each algorithm becomes entities for the flow
+ * engine (a collective is one coflow) and a latency term. Formulas: ring 2(p−1)·α + 2(p−1)S/p
+ * per rank, double binary trees, push and pull in-network reduction over the switches with the
+ * fewest levels to every rank, Hypercast multicast trees, all-to-all, flows and memory access.
+ */
+import type { Device, Link, ResolvedStatement, Settings } from '../model/types.js';
+import type { Entity } from './engine.js';
+import type { Network, Route } from './network.js';
+import type { AlgorithmName } from './report.js';
+
+export type Collective = Extract<ResolvedStatement, { type: 'allreduce' | 'reducescatter' | 'allgather' | 'alltoall' | 'broadcast' }>;
+export type Transfer = Extract<ResolvedStatement, { type: 'flow' | 'read' | 'write' }>;
+
+export interface Plan {
+  algorithm: AlgorithmName;
+  entities: Entity[];
+  /** The latency (alpha) part of the time, in seconds. */
+  latency: number;
+  /** Switches and links the plan's routes cross, for assumptions and feature checks. */
+  switches: Set<Device>;
+  links: Set<Link>;
+  /** Why the plan cannot run, when it cannot. */
+  problem?: { code: 'unreachable' | 'feature-unsupported'; message: string };
+}
+
+/** Algorithms each collective may use (§6), in the order that breaks ties under `auto`. */
+export const CANDIDATES: Record<Collective['type'], AlgorithmName[]> = {
+  allreduce: ['ring', 'tree', 'inc'],
+  reducescatter: ['ring', 'inc'],
+  allgather: ['ring', 'hypercast'],
+  broadcast: ['ring', 'tree', 'hypercast'],
+  alltoall: ['direct'],
+};
+
+/** The nccl-tests bus-bandwidth factor (§9). */
+export function busFactor(op: string, p: number): number {
+  if (op === 'allreduce') return p > 0 ? (2 * (p - 1)) / p : 0;
+  if (op === 'allgather' || op === 'reducescatter' || op === 'alltoall') return p > 0 ? (p - 1) / p : 0;
+  return 1;
+}
+
+const ps = (picoseconds: number) => picoseconds / 1e12;
+
+class PlanBuilder {
+  readonly loads = new Map<number, number>();
+  readonly switches = new Set<Device>();
+  readonly links = new Set<Link>();
+  maxLatencyPs = 0;
+  problem?: Plan['problem'];
+
+  constructor(private readonly network: Network) {}
+
+  /** Routes a member flow and adds its ECMP loads × weight; false (and a problem) when unreachable. */
+  member(from: Device, to: Device, weight = 1): Route | undefined {
+    const route = this.route(from, to);
+    if (!route) return undefined;
+    const { resources, fractions } = route.loads;
+    for (let k = 0; k < resources.length; k++) this.add(resources[k], fractions[k] * weight);
+    return route;
+  }
+
+  route(from: Device, to: Device): Route | undefined {
+    const route = this.network.route(from, to);
+    if (!route) {
+      this.problem ??= { code: 'unreachable', message: `no route from ${from.name} to ${to.name}: only switches forward, and no chain of switches joins them` };
+      return undefined;
+    }
+    this.maxLatencyPs = Math.max(this.maxLatencyPs, route.latencyPs);
+    for (const s of route.switches) this.switches.add(s);
+    for (const l of route.links) this.links.add(l);
+    return route;
+  }
+
+  add(resource: number, load: number): void {
+    this.loads.set(resource, (this.loads.get(resource) ?? 0) + load);
+  }
+
+  media(device: Device, load = 1): void {
+    const resource = this.network.mediaOf.get(device.id);
+    if (resource !== undefined) this.add(resource, load);
+  }
+
+  entity(units: number): Entity {
+    return { resources: [...this.loads.keys()], loads: [...this.loads.values()], units };
+  }
+
+  plan(algorithm: AlgorithmName, entities: Entity[], latency: number): Plan {
+    return { algorithm, entities, latency, switches: this.switches, links: this.links, problem: this.problem };
+  }
+}
+
+/** The root first, then the other ranks in selector order (the root counts once in p). */
+function broadcastOrder(statement: Extract<Collective, { type: 'broadcast' }>): Device[] {
+  return [statement.root, ...statement.ranks.filter((d) => d !== statement.root)];
+}
+
+export function ranksOf(statement: Collective): Device[] {
+  return statement.type === 'broadcast' ? broadcastOrder(statement) : statement.ranks;
+}
+
+export function planCollective(statement: Collective, algorithm: AlgorithmName, network: Network, settings: Settings, ringOrder?: Device[]): Plan {
+  const ranks = ringOrder ?? ranksOf(statement);
+  const p = ranks.length;
+  const builder = new PlanBuilder(network);
+  if (p < 2) return builder.plan(algorithm, [], 0);
+  const S = statement.bytes;
+  const alpha = () => settings.step_overhead + ps(builder.maxLatencyPs);
+  switch (algorithm) {
+    case 'ring': {
+      const wrap = statement.type !== 'broadcast';
+      for (let i = 0; i < (wrap ? p : p - 1); i++) builder.member(ranks[i], ranks[(i + 1) % p]);
+      const perRank = statement.type === 'allreduce' ? (2 * (p - 1) * S) / p : statement.type === 'broadcast' ? S : ((p - 1) * S) / p;
+      const steps = statement.type === 'allreduce' ? 2 * (p - 1) : p - 1;
+      return builder.plan('ring', [builder.entity(perRank)], steps * alpha());
+    }
+    case 'tree':
+      return planTree(statement, ranks, builder, settings);
+    case 'inc':
+      return planInc(statement, ranks, builder, network, settings);
+    case 'hypercast':
+      return planHypercast(statement, ranks, builder, settings);
+    case 'direct': {
+      for (const from of ranks) for (const to of ranks) if (from !== to) builder.member(from, to);
+      return builder.plan('direct', [builder.entity(S / p)], alpha());
+    }
+  }
+}
+
+/** Heap-ordered binary tree over `order`: parent of position i is (i − 1) / 2. */
+function heapEdges(order: Device[]): [Device, Device][] {
+  const edges: [Device, Device][] = [];
+  for (let i = 1; i < order.length; i++) edges.push([order[(i - 1) >> 1], order[i]]);
+  return edges;
+}
+
+/**
+ * Double binary trees, S/2 each: the second tree mirrors the first, so the inner nodes of one are
+ * the leaves of the other. All-reduce pipelines reduce (up) and broadcast (down) on every edge;
+ * broadcast sends down only, the root feeding the top of each tree.
+ */
+function planTree(statement: Collective, ranks: Device[], builder: PlanBuilder, settings: Settings): Plan {
+  const p = ranks.length;
+  const broadcast = statement.type === 'broadcast';
+  const others = broadcast ? ranks.slice(1) : ranks;
+  const trees = [others, [...others].reverse()];
+  for (const order of trees) {
+    const edges = heapEdges(order);
+    if (broadcast) edges.unshift([ranks[0], order[0]]);
+    for (const [parent, child] of edges) {
+      if (parent === child) continue;
+      builder.member(parent, child);
+      if (!broadcast) builder.member(child, parent);
+    }
+  }
+  const depth = Math.ceil(Math.log2(p));
+  const alpha = settings.step_overhead + ps(builder.maxLatencyPs);
+  return builder.plan('tree', [builder.entity(statement.bytes / 2)], (broadcast ? 1 : 2) * depth * alpha);
+}
+
+/** Switches with the fewest switch levels to every rank (§9): the in-network reduction roots. */
+function reductionRoots(ranks: Device[], network: Network): Device[] {
+  const byAttachment = new Map<string, Device>();
+  for (const rank of ranks) {
+    const key = rank.links.map((l) => (l.a === rank ? l.b.id : l.a.id)).sort((a, b) => a - b).join(',');
+    if (!byAttachment.has(key)) byAttachment.set(key, rank);
+  }
+  const worst = new Float64Array(network.switchCount);
+  for (const rank of byAttachment.values()) {
+    const levels = network.switchLevels(rank);
+    for (let s = 0; s < worst.length; s++) if (levels[s] > worst[s]) worst[s] = levels[s];
+  }
+  let best = Infinity;
+  for (let s = 0; s < worst.length; s++) best = Math.min(best, worst[s]);
+  if (best === Infinity) return [];
+  const roots: Device[] = [];
+  for (let s = 0; s < worst.length; s++) if (worst[s] === best) roots.push(network.switchAt(s));
+  return roots;
+}
+
+/**
+ * Adds a route to a tree's edges: a tree carries its stream once per edge whichever branch needs
+ * it, and equal-latency paths stripe it, so each resource keeps the largest share any branch puts
+ * on it (one path: 1; four planes: a quarter on each).
+ */
+function mergeTreeRoute(edges: Map<number, number>, route: Route): void {
+  const { resources, fractions } = route.loads;
+  for (let k = 0; k < resources.length; k++) edges.set(resources[k], Math.max(edges.get(resources[k]) ?? 0, fractions[k]));
+}
+
+/** The opposite direction of a link resource. */
+const reverse = (resource: number) => resource ^ 1;
+
+function lacking(switches: Iterable<Device>, feature: 'inc' | 'hypercast'): Device | undefined {
+  for (const s of switches) if (!s.array.spec[feature]?.value) return s;
+  return undefined;
+}
+
+/**
+ * In-network reduction: one aggregation tree per root, the buffer striped evenly over them. Each
+ * tree edge carries one reduced stream up and one result stream down (S/k each way); switches
+ * reduce, so a leaf's uplink carries one stream however many ranks sit below it.
+ */
+function planInc(statement: Collective, ranks: Device[], builder: PlanBuilder, network: Network, settings: Settings): Plan {
+  const roots = reductionRoots(ranks, network);
+  const p = ranks.length;
+  if (roots.length === 0) {
+    builder.problem ??= { code: 'unreachable', message: `no switch reaches every rank of this ${statement.type}` };
+    return builder.plan('inc', [], 0);
+  }
+  let farthestPs = 0;
+  const treeSwitches = new Set<Device>();
+  const scatter = statement.type === 'reducescatter';
+  // Reduce-scatter sends the whole buffer up and 1/p of it back down.
+  const downWeight = scatter ? 1 / p : 1;
+  for (const root of roots) {
+    const up = new Map<number, number>();
+    for (const rank of ranks) {
+      const route = builder.route(rank, root);
+      if (!route) continue;
+      farthestPs = Math.max(farthestPs, route.latencyPs);
+      for (const d of route.switches) treeSwitches.add(d);
+      mergeTreeRoute(up, route);
+    }
+    // The result comes back down the same tree.
+    for (const [r, share] of up) {
+      builder.add(r, share);
+      builder.add(reverse(r), share * downWeight);
+    }
+  }
+  const k = roots.length;
+  const missing = lacking(treeSwitches, 'inc');
+  if (missing) {
+    builder.problem ??= { code: 'feature-unsupported', message: `${missing.name} (${missing.array.model.name}) has no in-network reduction (inc)` };
+  }
+  const style = roots[0].array.spec.inc_style?.value ?? 'push';
+  const eta = style === 'pull' ? (roots[0].array.spec.inc_efficiency?.value ?? 0.85) : 1;
+  // Pull style (NVLS): S(1 + 1/p)/η for all-reduce, S/η for reduce-scatter (§9).
+  const bytes = style === 'pull' && !scatter ? (statement.bytes * (1 + 1 / p)) / eta : statement.bytes / eta;
+  const latency = settings.step_overhead + 2 * ps(farthestPs);
+  return builder.plan('inc', [builder.entity(bytes / k)], latency);
+}
+
+/** Multicast trees from each source over its routes' reported paths; `sources` each send `units`. */
+function planHypercast(statement: Collective, ranks: Device[], builder: PlanBuilder, settings: Settings): Plan {
+  const sources = statement.type === 'broadcast' ? [ranks[0]] : ranks;
+  const treeSwitches = new Set<Device>();
+  let farthestPs = 0;
+  for (const source of sources) {
+    const edges = new Map<number, number>();
+    for (const target of ranks) {
+      if (target === source) continue;
+      const route = builder.route(source, target);
+      if (!route) continue;
+      farthestPs = Math.max(farthestPs, route.latencyPs);
+      for (const d of route.switches) treeSwitches.add(d);
+      mergeTreeRoute(edges, route);
+    }
+    for (const [r, share] of edges) builder.add(r, share);
+  }
+  const missing = lacking(treeSwitches, 'hypercast');
+  if (missing) {
+    builder.problem ??= { code: 'feature-unsupported', message: `${missing.name} (${missing.array.model.name}) has no Hypercast multicast` };
+  }
+  const units = statement.type === 'broadcast' ? statement.bytes : statement.bytes / ranks.length;
+  return builder.plan('hypercast', [builder.entity(units)], settings.step_overhead + ps(farthestPs));
+}
+
+/** Memory access latency of the device served: a memory's `latency`, an accelerator's if given. */
+export function accessLatency(device: Device): number {
+  return device.array.spec.latency?.value ?? 0;
+}
+
+/** A flow (one entity), or one entity per reading or writing device (§9). */
+export function planTransfer(statement: Transfer, network: Network, settings: Settings): Plan {
+  if (statement.type === 'flow') {
+    const builder = new PlanBuilder(network);
+    if (statement.source === statement.target) return builder.plan('direct', [], 0);
+    builder.member(statement.source, statement.target);
+    builder.media(statement.source);
+    builder.media(statement.target);
+    return builder.plan('direct', [builder.entity(statement.bytes)], settings.step_overhead + ps(builder.maxLatencyPs));
+  }
+  const entities: Entity[] = [];
+  const switches = new Set<Device>();
+  const links = new Set<Link>();
+  let latency = 0;
+  let problem: Plan['problem'];
+  const access = accessLatency(statement.device);
+  for (const by of statement.by) {
+    if (by === statement.device) continue;
+    const builder = new PlanBuilder(network);
+    const route = statement.type === 'read' ? builder.member(statement.device, by) : builder.member(by, statement.device);
+    problem ??= builder.problem;
+    if (!route) continue;
+    builder.media(statement.device);
+    entities.push(builder.entity(statement.bytes));
+    for (const s of builder.switches) switches.add(s);
+    for (const l of builder.links) links.add(l);
+    const trips = statement.type === 'read' ? 2 : 1;
+    latency = Math.max(latency, trips * ps(route.latencyPs) + access);
+  }
+  return { algorithm: 'direct', entities, latency, switches, links, problem };
+}

@@ -1,0 +1,384 @@
+/**
+ * Routing (§9): only switches forward; routes are the lowest-latency paths, compared in whole
+ * picoseconds; equal-cost paths share load equally (ECMP). Resources are link directions and
+ * memory media. Switch-to-switch shortest paths are computed once per source switch and cached,
+ * so a 16,384-rank ring costs a handful of Dijkstra runs, not one per rank.
+ */
+import type { Device, FabricModel, Link } from '../model/types.js';
+
+/** Fraction of a flow's rate that crosses each resource (ECMP shares split evenly). */
+export interface Loads {
+  resources: number[];
+  fractions: number[];
+}
+
+export interface Route {
+  /** One-way latency in whole picoseconds: links plus every switch traversed (an end switch included). */
+  latencyPs: number;
+  /** Links on the reported path. */
+  hops: number;
+  /** The first path in declaration order: devices from source to target. */
+  path: Device[];
+  /** Links of the reported path, in order. */
+  pathLinks: Link[];
+  /** Number of equal-latency paths. */
+  paths: number;
+  loads: Loads;
+  /** Every switch on any of the equal-latency paths. */
+  switches: Device[];
+  /** Every link on any of the equal-latency paths. */
+  links: Link[];
+}
+
+interface SwitchTree {
+  /** Distance in ps from the source switch, its own latency included, to each switch (Infinity if none). */
+  distance: Float64Array;
+  /** Number of shortest paths. */
+  sigma: Float64Array;
+  /** Predecessors on shortest paths: [previous switch index, link id] pairs. */
+  predecessors: number[][];
+}
+
+const toPs = (seconds: number) => Math.round(seconds * 1e12);
+
+export class Network {
+  readonly devices: Device[];
+  readonly links: Link[];
+  /** Capacity of each resource in bytes per second: 2 per link (a→b, b→a), then one per memory. */
+  readonly capacities: Float64Array;
+  readonly resourceNames: string[];
+  /** Resource index of each memory's media, by device id. */
+  readonly mediaOf = new Map<number, number>();
+  /** True for link directions between two switches and for memory media (§9, link overload). */
+  readonly fabricInternal: Uint8Array;
+  private readonly switchIndex: Int32Array;
+  private readonly switches: Device[] = [];
+  private readonly switchLatencyPs: Float64Array;
+  private readonly linkLatencyPs: Float64Array;
+  private readonly switchEdges: [number, number][][];
+  private readonly trees = new Map<number, SwitchTree>();
+  private readonly switchPathLoads = new Map<number, { loads: Map<number, number>; links: Link[]; switches: Device[] }>();
+
+  constructor(fabric: FabricModel) {
+    this.devices = fabric.devices;
+    this.links = fabric.links;
+    this.switchIndex = new Int32Array(this.devices.length).fill(-1);
+    for (const device of this.devices) {
+      if (device.array.kind === 'switch') {
+        this.switchIndex[device.id] = this.switches.length;
+        this.switches.push(device);
+      }
+    }
+    this.switchLatencyPs = Float64Array.from(this.switches, (s) => toPs(s.array.spec.latency?.value ?? 0));
+    this.linkLatencyPs = Float64Array.from(this.links, (l) => toPs(l.latency));
+    const memories = this.devices.filter((d) => d.array.kind === 'memory');
+    const count = this.links.length * 2 + memories.length;
+    this.capacities = new Float64Array(count);
+    this.fabricInternal = new Uint8Array(count);
+    this.resourceNames = new Array<string>(count);
+    for (const link of this.links) {
+      const internal = link.a.array.kind === 'switch' && link.b.array.kind === 'switch' ? 1 : 0;
+      for (const direction of [0, 1]) {
+        const r = link.id * 2 + direction;
+        this.capacities[r] = link.bandwidth;
+        this.fabricInternal[r] = internal;
+        const [from, to] = direction === 0 ? [link.a, link.b] : [link.b, link.a];
+        this.resourceNames[r] = `${from.name} -> ${to.name}`;
+      }
+    }
+    memories.forEach((memory, i) => {
+      const r = this.links.length * 2 + i;
+      this.mediaOf.set(memory.id, r);
+      this.capacities[r] = memory.array.spec.bandwidth?.value ?? Infinity;
+      this.fabricInternal[r] = 1;
+      this.resourceNames[r] = `${memory.name} (media)`;
+    });
+    this.switchEdges = this.switches.map(() => []);
+    for (const link of this.links) {
+      const a = this.switchIndex[link.a.id];
+      const b = this.switchIndex[link.b.id];
+      if (a < 0 || b < 0 || a === b) continue;
+      this.switchEdges[a].push([b, link.id]);
+      this.switchEdges[b].push([a, link.id]);
+    }
+  }
+
+  isSwitch(device: Device): boolean {
+    return this.switchIndex[device.id] >= 0;
+  }
+
+  /** The resource for traversing `link` starting at `from`. */
+  direction(link: Link, from: Device): number {
+    return link.id * 2 + (link.a === from ? 0 : 1);
+  }
+
+  private tree(source: number): SwitchTree {
+    let tree = this.trees.get(source);
+    if (tree) return tree;
+    const n = this.switches.length;
+    const distance = new Float64Array(n).fill(Infinity);
+    const sigma = new Float64Array(n);
+    const predecessors: number[][] = Array.from({ length: n }, () => []);
+    const done = new Uint8Array(n);
+    distance[source] = this.switchLatencyPs[source];
+    sigma[source] = 1;
+    const heap = new MinHeap();
+    heap.push(distance[source], source);
+    while (heap.size > 0) {
+      const [d, u] = heap.pop();
+      if (done[u] || d > distance[u]) continue;
+      done[u] = 1;
+      for (const [v, linkId] of this.switchEdges[u]) {
+        const candidate = d + this.linkLatencyPs[linkId] + this.switchLatencyPs[v];
+        if (candidate < distance[v]) {
+          distance[v] = candidate;
+          sigma[v] = sigma[u];
+          predecessors[v] = [u, linkId];
+          heap.push(candidate, v);
+        } else if (candidate === distance[v] && !done[v]) {
+          sigma[v] += sigma[u];
+          predecessors[v].push(u, linkId);
+        }
+      }
+    }
+    tree = { distance, sigma, predecessors };
+    this.trees.set(source, tree);
+    return tree;
+  }
+
+  /** Loads of the switch-level part from switch s to switch t, as fractions of one flow. */
+  private switchPath(s: number, t: number): { loads: Map<number, number>; links: Link[]; switches: Device[] } {
+    const key = s * this.switches.length + t;
+    const cached = this.switchPathLoads.get(key);
+    if (cached) return cached;
+    const { distance, sigma, predecessors } = this.tree(s);
+    const loads = new Map<number, number>();
+    const share = new Map<number, number>([[t, 1]]);
+    const order = [t];
+    const seen = new Set([t]);
+    for (let i = 0; i < order.length; i++) {
+      const v = order[i];
+      const pred = predecessors[v];
+      for (let k = 0; k < pred.length; k += 2) {
+        if (!seen.has(pred[k])) {
+          seen.add(pred[k]);
+          order.push(pred[k]);
+        }
+      }
+    }
+    order.sort((a, b) => distance[b] - distance[a]);
+    const links: Link[] = [];
+    for (const v of order) {
+      const fraction = share.get(v) ?? 0;
+      const pred = predecessors[v];
+      for (let k = 0; k < pred.length; k += 2) {
+        const u = pred[k];
+        const link = this.links[pred[k + 1]];
+        const part = (fraction * sigma[u]) / sigma[v];
+        const resource = this.direction(link, this.switches[u]);
+        loads.set(resource, (loads.get(resource) ?? 0) + part);
+        share.set(u, (share.get(u) ?? 0) + part);
+        links.push(link);
+      }
+    }
+    const result = { loads, links, switches: order.map((i) => this.switches[i]) };
+    this.switchPathLoads.set(key, result);
+    return result;
+  }
+
+  /** Where a flow can enter or leave the switch fabric: the device itself if a switch, else its links to switches. */
+  private attachments(device: Device): { switch: number; link?: Link; costPs: number }[] {
+    const own = this.switchIndex[device.id];
+    if (own >= 0) return [{ switch: own, costPs: 0 }];
+    const result: { switch: number; link?: Link; costPs: number }[] = [];
+    for (const link of device.links) {
+      const other = link.a === device ? link.b : link.a;
+      const index = this.switchIndex[other.id];
+      if (index >= 0) result.push({ switch: index, link, costPs: this.linkLatencyPs[link.id] });
+    }
+    return result;
+  }
+
+  /** The lowest-latency routes from `source` to `target`, or undefined when none exists. */
+  route(source: Device, target: Device): Route | undefined {
+    if (source === target) return undefined;
+    let best = Infinity;
+    type Option = { direct?: Link; entry?: { switch: number; link?: Link }; exit?: { switch: number; link?: Link }; count: number };
+    let options: Option[] = [];
+    const consider = (cost: number, option: Option) => {
+      if (cost < best) {
+        best = cost;
+        options = [option];
+      } else if (cost === best) {
+        options.push(option);
+      }
+    };
+    for (const link of source.links) {
+      if ((link.a === source && link.b === target) || (link.b === source && link.a === target)) {
+        consider(this.linkLatencyPs[link.id], { direct: link, count: 1 });
+      }
+    }
+    const entries = this.attachments(source);
+    const exits = this.attachments(target);
+    for (const entry of entries) {
+      const tree = this.tree(entry.switch);
+      for (const exit of exits) {
+        const middle = tree.distance[exit.switch];
+        if (middle === Infinity) continue;
+        consider(entry.costPs + middle + exit.costPs, { entry, exit, count: tree.sigma[exit.switch] });
+      }
+    }
+    if (options.length === 0) return undefined;
+    const total = options.reduce((n, o) => n + o.count, 0);
+    const loads = new Map<number, number>();
+    const add = (resource: number, fraction: number) => loads.set(resource, (loads.get(resource) ?? 0) + fraction);
+    const switches = new Set<Device>();
+    const links = new Set<Link>();
+    for (const option of options) {
+      const weight = option.count / total;
+      if (option.direct) {
+        add(this.direction(option.direct, source), weight);
+        links.add(option.direct);
+        continue;
+      }
+      const { entry, exit } = option as Required<Pick<Option, 'entry' | 'exit'>>;
+      if (entry.link) {
+        add(this.direction(entry.link, source), weight);
+        links.add(entry.link);
+      }
+      const middle = this.switchPath(entry.switch, exit.switch);
+      for (const [resource, fraction] of middle.loads) add(resource, fraction * weight);
+      for (const link of middle.links) links.add(link);
+      for (const device of middle.switches) switches.add(device);
+      if (exit.link) {
+        add(this.direction(exit.link, this.switches[exit.switch]), weight);
+        links.add(exit.link);
+      }
+    }
+    const { path, pathLinks } = this.firstPath(source, target, options[0]);
+    return {
+      latencyPs: best,
+      hops: pathLinks.length,
+      path,
+      pathLinks,
+      paths: total,
+      loads: { resources: [...loads.keys()], fractions: [...loads.values()] },
+      switches: [...switches],
+      links: [...links],
+    };
+  }
+
+  /** The reported path: the first option, and through the switches the earliest-declared links. */
+  private firstPath(source: Device, target: Device, option: { direct?: Link; entry?: { switch: number; link?: Link }; exit?: { switch: number; link?: Link } }): { path: Device[]; pathLinks: Link[] } {
+    if (option.direct) return { path: [source, target], pathLinks: [option.direct] };
+    const { entry, exit } = option as { entry: { switch: number; link?: Link }; exit: { switch: number; link?: Link } };
+    const { predecessors } = this.tree(entry.switch);
+    const middle: Device[] = [];
+    const middleLinks: Link[] = [];
+    let v = exit.switch;
+    while (v !== entry.switch) {
+      const pred = predecessors[v];
+      let pick = 0;
+      for (let k = 2; k < pred.length; k += 2) if (pred[k + 1] < pred[pick + 1]) pick = k;
+      middle.unshift(this.switches[v]);
+      middleLinks.unshift(this.links[pred[pick + 1]]);
+      v = pred[pick];
+    }
+    middle.unshift(this.switches[entry.switch]);
+    const path = [...(entry.link ? [source] : []), ...middle, ...(exit.link ? [target] : [])];
+    const pathLinks = [...(entry.link ? [entry.link] : []), ...middleLinks, ...(exit.link ? [exit.link] : [])];
+    return { path, pathLinks };
+  }
+
+  /** Switch hops (switches on the path) from each switch reachable from `device`'s attachments. */
+  switchLevels(device: Device): Float64Array {
+    const levels = new Float64Array(this.switches.length).fill(Infinity);
+    for (const entry of this.attachments(device)) {
+      const hops = this.hopCounts(entry.switch);
+      for (let i = 0; i < levels.length; i++) levels[i] = Math.min(levels[i], hops[i] + 1);
+    }
+    return levels;
+  }
+
+  private readonly hops = new Map<number, Float64Array>();
+
+  /** Fewest switch-to-switch hops from one switch to every other (breadth first). */
+  private hopCounts(source: number): Float64Array {
+    let hops = this.hops.get(source);
+    if (hops) return hops;
+    hops = new Float64Array(this.switches.length).fill(Infinity);
+    hops[source] = 0;
+    const queue = [source];
+    for (let i = 0; i < queue.length; i++) {
+      const u = queue[i];
+      for (const [v] of this.switchEdges[u]) {
+        if (hops[v] === Infinity) {
+          hops[v] = hops[u] + 1;
+          queue.push(v);
+        }
+      }
+    }
+    this.hops.set(source, hops);
+    return hops;
+  }
+
+  switchAt(index: number): Device {
+    return this.switches[index];
+  }
+
+  get switchCount(): number {
+    return this.switches.length;
+  }
+}
+
+/** A binary min-heap of (key, value) pairs for Dijkstra. */
+class MinHeap {
+  private keys: number[] = [];
+  private values: number[] = [];
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  push(key: number, value: number): void {
+    const keys = this.keys;
+    const values = this.values;
+    let i = keys.length;
+    keys.push(key);
+    values.push(value);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (keys[parent] <= key) break;
+      keys[i] = keys[parent];
+      values[i] = values[parent];
+      i = parent;
+    }
+    keys[i] = key;
+    values[i] = value;
+  }
+
+  pop(): [number, number] {
+    const keys = this.keys;
+    const values = this.values;
+    const top: [number, number] = [keys[0], values[0]];
+    const lastKey = keys.pop()!;
+    const lastValue = values.pop()!;
+    if (keys.length > 0) {
+      let i = 0;
+      const n = keys.length;
+      while (true) {
+        const left = 2 * i + 1;
+        if (left >= n) break;
+        const right = left + 1;
+        const child = right < n && keys[right] < keys[left] ? right : left;
+        if (keys[child] >= lastKey) break;
+        keys[i] = keys[child];
+        values[i] = values[child];
+        i = child;
+      }
+      keys[i] = lastKey;
+      values[i] = lastValue;
+    }
+    return top;
+  }
+}
