@@ -23,3 +23,22 @@ export function generateFabric(accelerators) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   process.stdout.write(generateFabric(Number(process.argv[2] ?? 16384)));
 }
+
+// A connected two-tier fabric for simulator benchmarks: 16 accelerators per Scorpio X leaf,
+// every leaf linked to each of 8 spine chassis, and a ring all-reduce over every accelerator.
+export function generateTwoTier(accelerators, algorithm = 'ring') {
+  const leaves = Math.ceil(accelerators / 16);
+  return `// ${accelerators} accelerators on ${leaves} leaves and 8 spines (generated)
+/// A spine chassis big enough for every leaf (an estimate: a multi-chip Scorpio X chassis).
+model spine_chassis : scorpio_x { lanes: ${leaves * 16} }
+fabric two_tier {
+  settings { oversubscription_limit: 1 }
+  gpu acc[${accelerators}] : gpu_ualink
+  switch leaf[${leaves}] : scorpio_x
+  switch spine[8] : spine_chassis
+  for i in 0..${accelerators - 1} { link acc[i] <-> leaf[i / 16] : ualink x4 * 2 }
+  for l in 0..${leaves - 1} { for s in 0..7 { link leaf[l] <-> spine[s] : ualink x4 * 4 } }
+  workload step { allreduce 1 GiB over acc[*]${algorithm === 'auto' ? '' : ` using ${algorithm}`} }
+}
+`;
+}

@@ -1,0 +1,37 @@
+// Measures `fabric simulate` on generated two-tier fabrics: a ring all-reduce over every
+// accelerator (and, for comparison, `auto`, which also simulates tree and in-network reduction).
+// Whole CLI process, median of 5 runs after a warm-up; peak memory from /usr/bin/time when present.
+// Figures go to docs/performance.md. Usage: node scripts/bench-simulate.mjs [ACCELERATORS...]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { generateTwoTier } from './generate-fabric.mjs';
+
+const sizes = process.argv.slice(2).map(Number);
+mkdirSync('.bench', { recursive: true });
+
+for (const accelerators of sizes.length ? sizes : [1024, 16384]) {
+  for (const algorithm of ['ring', 'auto']) {
+    const file = `.bench/two-tier-${accelerators}-${algorithm}.fabric`;
+    writeFileSync(file, generateTwoTier(accelerators, algorithm));
+    const args = ['bin/fabric.js', 'simulate', '--format', 'json', file];
+    const run = () => {
+      const started = process.hrtime.bigint();
+      execFileSync(process.execPath, args, { stdio: 'pipe', maxBuffer: 1 << 30 });
+      return Number(process.hrtime.bigint() - started) / 1e6;
+    };
+    const first = JSON.parse(execFileSync(process.execPath, args, { maxBuffer: 1 << 30 }).toString());
+    const times = Array.from({ length: 5 }, run).sort((a, b) => a - b);
+    const again = JSON.parse(execFileSync(process.execPath, args, { maxBuffer: 1 << 30 }).toString());
+    const identical = JSON.stringify(first) === JSON.stringify(again);
+    let memory = 'n/a';
+    if (existsSync('/usr/bin/time')) {
+      const measured = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+      memory = `${(Number(measured.stderr.trim().split('\n').pop()) / 1024).toFixed(0)} MB`;
+    }
+    const step = first.workloads[0].steps[0];
+    console.log(
+      `${accelerators} accelerators, ${algorithm}: median ${times[2].toFixed(0)} ms (runs ${times.map((t) => t.toFixed(0)).join(', ')}), ` +
+        `peak memory ${memory}, identical run to run: ${identical}; simulated ${step.algorithm} ${(step.time_s * 1e3).toFixed(3)} ms, busbw ${step.busbw_GBps.toFixed(1)} GB/s`,
+    );
+  }
+}
