@@ -15,26 +15,35 @@ function fabric(...args: string[]) {
 
 const examples = readdirSync('examples').filter((name) => name.endsWith('.fabric')).map((name) => `examples/${name}`);
 const broken = readdirSync('examples/broken').filter((name) => name.endsWith('.fabric'));
-const WARNING_CODES = new Set(['oversubscription', 'reach', 'unused-device', 'duplicate-member', 'link-overload']);
+const SEVERITY: Record<string, string> = { oversubscription: 'warning', reach: 'warning', 'unused-device': 'warning', 'duplicate-member': 'warning', 'link-overload': 'warning', 'inc-opportunity': 'hint', 'ring-order': 'hint' };
+const ALL_CODES = [
+  'syntax', 'unknown-name', 'duplicate-name', 'unit', 'index-range', 'model-kind', 'protocol-unsupported', 'lane-width', 'lane-budget',
+  'port-budget', 'capacity', 'unreachable', 'feature-unsupported', 'expectation-failed', 'import-cycle', 'import-missing', 'limit',
+  'oversubscription', 'link-overload', 'reach', 'unused-device', 'duplicate-member', 'inc-opportunity', 'ring-order',
+];
 
 describe('fabric check', () => {
-  it('passes every example with no errors and no warnings', () => {
+  it('passes every example, simulation included, with no errors, warnings or hints', () => {
     assert.ok(examples.length >= 5, `only ${examples.length} examples`);
-    const result = fabric('check', '--no-simulate', ...examples);
+    const result = fabric('check', ...examples);
     assert.equal(result.code, 0, result.stdout + result.stderr);
-    assert.match(result.stdout, new RegExp(`checked ${examples.length} files: 0 errors, 0 warnings`));
+    assert.match(result.stdout, new RegExp(`checked ${examples.length} files: 0 errors, 0 warnings, 0 hints`));
+  });
+
+  it('has a broken example for each of the 24 diagnostic codes', () => {
+    assert.deepEqual(ALL_CODES.filter((code) => !broken.includes(`${code}.fabric`)), []);
   });
 
   for (const name of broken) {
     const code = name.replace(/\.fabric$/, '');
     it(`examples/broken/${name} reports ${code}`, () => {
-      const result = fabric('check', '--no-simulate', '--format', 'json', `examples/broken/${name}`);
+      const result = fabric('check', '--format', 'json', `examples/broken/${name}`);
       const report = JSON.parse(result.stdout) as { files: { diagnostics: { code: string; severity: string }[] }[] };
       const found = report.files[0].diagnostics;
       assert.ok(found.some((d) => d.code === code), `${name}: ${JSON.stringify(found)}`);
-      const expectedExit = WARNING_CODES.has(code) ? 0 : 1;
-      assert.equal(result.code, expectedExit, `${name} exit code`);
-      assert.equal(found.filter((d) => d.code === code)[0].severity, WARNING_CODES.has(code) ? 'warning' : 'error');
+      const severity = SEVERITY[code] ?? 'error';
+      assert.equal(result.code, severity === 'error' ? 1 : 0, `${name} exit code`);
+      assert.equal(found.filter((d) => d.code === code)[0].severity, severity);
     });
   }
 
@@ -100,6 +109,55 @@ describe('fabric check', () => {
   });
 });
 
+describe('fabric simulate and fabric latency', () => {
+  it('prints a table per workload, the expectations and the assumptions', () => {
+    const result = fabric('simulate', 'examples/ualink_pod.fabric');
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^fabric ualink_pod$/m);
+    assert.match(result.stdout, /^workload train_step: [\d.]+ ms$/m);
+    assert.match(result.stdout, /^\s+line\s+phase\s+step\s+algorithm\s+time\s+algbw\s+busbw\s+bottleneck\s+alternatives \(alone\)$/m);
+    assert.match(result.stdout, /allreduce 1 GiB × 64\s+inc\s+[\d.]+ ms\s+[\d.]+ GB\/s/);
+    assert.match(result.stdout, /^assumptions \(estimated figures these results rest on\)$/m);
+    assert.match(result.stdout, /scorpio_x latency 120 ns \(estimate/);
+  });
+
+  it('writes the JSON fields of §10', () => {
+    const result = fabric('simulate', '--format', 'json', 'examples/nvl72.fabric');
+    assert.equal(result.code, 0, result.stderr);
+    const report = JSON.parse(result.stdout);
+    for (const key of ['fabric', 'diagnostics', 'assumptions', 'switches', 'workloads', 'expectations']) assert.ok(key in report, key);
+    const [sw] = report.switches;
+    assert.deepEqual(Object.keys(sw).sort(), ['lanesTotal', 'lanesUsed', 'model', 'name', 'oversubscription']);
+    assert.equal(sw.lanesUsed, 144);
+    const step = report.workloads[0].steps.find((s: { op: string }) => s.op === 'allreduce');
+    for (const key of ['op', 'line', 'algorithm', 'bytes', 'ranks', 'time_s', 'algbw_GBps', 'busbw_GBps', 'bottleneck', 'alternatives']) assert.ok(key in step, key);
+    for (const expectation of report.expectations) {
+      for (const key of ['line', 'metric', 'actual', 'unit', 'pass']) assert.ok(key in expectation, key);
+    }
+  });
+
+  it('answers a latency query with hops and path', () => {
+    const result = fabric('latency', '--format', 'json', 'examples/scorpio_consolidated.fabric', 'acc[0]', 'acc[1]');
+    assert.equal(result.code, 0, result.stderr);
+    const report = JSON.parse(result.stdout);
+    assert.equal(report.from, 'acc[0]');
+    assert.equal(report.hops, 2);
+    assert.equal(report.path.length, 3);
+    assert.ok(report.latency_s > 100e-9 && report.latency_s < 200e-9);
+    const text = fabric('latency', 'examples/scorpio_consolidated.fabric', 'acc[0]', 'acc[1]');
+    assert.match(text.stdout, /^acc\[0\] -> acc\[1\]: [\d.]+ ns one way, 2 hops$/m);
+  });
+
+  it('treats an unknown device as a usage error and a missing route as an error in the fabric', () => {
+    const unknown = fabric('latency', 'examples/nvl72.fabric', 'b200[0]', 'nope');
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /^fabric: no device named `nope`/);
+    const unreachable = fabric('latency', 'examples/broken/unreachable.fabric', 'acc[0]', 'acc[2]');
+    assert.equal(unreachable.code, 1);
+    assert.match(unreachable.stderr, /no route from acc\[0\] to acc\[2\]/);
+  });
+});
+
 describe('usage errors: one line, exit code 2, no stack trace', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fabric-cli-'));
   mkdirSync(join(dir, 'folder'));
@@ -114,6 +172,9 @@ describe('usage errors: one line, exit code 2, no stack trace', () => {
     ['a bad --max-warnings', ['check', '--max-warnings', 'many', 'examples/nvl72.fabric'], /^fabric: --max-warnings needs a whole number/],
     ['no file', ['check'], /^fabric: fabric check needs at least one FILE$/],
     ['an unknown command', ['frobnicate'], /^fabric: unknown command `frobnicate`/],
+    ['simulate with two files', ['simulate', 'examples/nvl72.fabric', 'examples/nvl72.fabric'], /^fabric: fabric simulate needs one FILE, not 2 arguments$/],
+    ['latency with a missing argument', ['latency', 'examples/nvl72.fabric', 'b200[0]'], /^fabric: fabric latency needs FILE FROM TO$/],
+    ['simulate --format sarif', ['simulate', '--format', 'sarif', 'examples/nvl72.fabric'], /^fabric: unknown format `sarif`; use text or json$/],
   ];
   // Root reads files whatever their mode; the unreadable case only means something for other users.
   if (process.getuid?.() !== 0) cases.push(['an unreadable file', ['check', unreadable], /^fabric: cannot read .*secret\.fabric: permission denied$/]);

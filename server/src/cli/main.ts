@@ -181,6 +181,8 @@ function runLatency(args: string[]): number {
   if (!check.fabric) throw new UsageError(`${file} declares no fabric`);
   const result = toLatencyReport(check.fabric, new Network(check.fabric), from, to);
   if ('error' in result) {
+    // A name that is not in the fabric is a usage mistake; a missing route is the fabric's.
+    if (!result.error.startsWith('no route')) throw new UsageError(result.error);
     process.stderr.write(`fabric: ${result.error}\n`);
     return 1;
   }

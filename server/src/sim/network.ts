@@ -213,7 +213,10 @@ export class Network {
         options.push(option);
       }
     };
-    for (const link of source.links) {
+    // A direct link between two endpoints; a switch end is reached through its attachment below,
+    // so its own traversal latency counts.
+    const endpoints = !this.isSwitch(source) && !this.isSwitch(target);
+    for (const link of endpoints ? source.links : []) {
       if ((link.a === source && link.b === target) || (link.b === source && link.a === target)) {
         consider(this.linkLatencyPs[link.id], { direct: link, count: 1 });
       }
