@@ -4,7 +4,17 @@
 // Figures go to docs/performance.md. Usage: node scripts/bench-simulate.mjs [ACCELERATORS...]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { build } from 'esbuild';
+import { shared } from './build.mjs';
 import { generateTwoTier } from './generate-fabric.mjs';
+
+// In-process stage timings (what the language server will pay): check, then simulate.
+await build({ ...shared, entryPoints: ['scripts/bench-entry.ts'], outfile: '.bench/bench-entry.js' });
+const stages = (file) => {
+  const runs = Array.from({ length: 5 }, () => JSON.parse(execFileSync(process.execPath, ['.bench/bench-entry.js', file]).toString()));
+  const median = (key) => runs.map((r) => r[key]).sort((a, b) => a - b)[2];
+  return { check: median('check_ms'), simulate: median('simulate_ms') };
+};
 
 const sizes = process.argv.slice(2).map(Number);
 mkdirSync('.bench', { recursive: true });
@@ -29,8 +39,10 @@ for (const accelerators of sizes.length ? sizes : [1024, 16384]) {
       memory = `${(Number(measured.stderr.trim().split('\n').pop()) / 1024).toFixed(0)} MB`;
     }
     const step = first.workloads[0].steps[0];
+    const inProcess = stages(file);
     console.log(
       `${accelerators} accelerators, ${algorithm}: median ${times[2].toFixed(0)} ms (runs ${times.map((t) => t.toFixed(0)).join(', ')}), ` +
+        `in process: check ${inProcess.check.toFixed(0)} ms + simulate ${inProcess.simulate.toFixed(0)} ms; ` +
         `peak memory ${memory}, identical run to run: ${identical}; simulated ${step.algorithm} ${(step.time_s * 1e3).toFixed(3)} ms, busbw ${step.busbw_GBps.toFixed(1)} GB/s`,
     );
   }

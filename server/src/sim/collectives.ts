@@ -67,8 +67,10 @@ class PlanBuilder {
       return undefined;
     }
     this.maxLatencyPs = Math.max(this.maxLatencyPs, route.latencyPs);
-    for (const s of route.switches) this.switches.add(s);
-    for (const l of route.links) this.links.add(l);
+    for (const part of route.parts) {
+      for (const s of part.switches) this.switches.add(s);
+      for (const l of part.links) this.links.add(l);
+    }
     return route;
   }
 
@@ -219,7 +221,7 @@ function planInc(statement: Collective, ranks: Device[], builder: PlanBuilder, n
       const route = builder.route(rank, root);
       if (!route) continue;
       farthestPs = Math.max(farthestPs, route.latencyPs);
-      for (const d of route.switches) treeSwitches.add(d);
+      for (const part of route.parts) for (const d of part.switches) treeSwitches.add(d);
       mergeTreeRoute(up, route);
     }
     // The result comes back down the same tree.
@@ -253,7 +255,7 @@ function planHypercast(statement: Collective, ranks: Device[], builder: PlanBuil
       const route = builder.route(source, target);
       if (!route) continue;
       farthestPs = Math.max(farthestPs, route.latencyPs);
-      for (const d of route.switches) treeSwitches.add(d);
+      for (const part of route.parts) for (const d of part.switches) treeSwitches.add(d);
       mergeTreeRoute(edges, route);
     }
     for (const [r, share] of edges) builder.add(r, share);
@@ -264,6 +266,17 @@ function planHypercast(statement: Collective, ranks: Device[], builder: PlanBuil
   }
   const units = statement.type === 'broadcast' ? statement.bytes : statement.bytes / ranks.length;
   return builder.plan('hypercast', [builder.entity(units)], settings.step_overhead + ps(farthestPs));
+}
+
+/** A route alone as a plan (no transfer), so latency queries list their assumptions too. */
+export function routePlan(route: Route): Plan {
+  const switches = new Set<Device>();
+  const links = new Set<Link>();
+  for (const part of route.parts) {
+    for (const s of part.switches) switches.add(s);
+    for (const l of part.links) links.add(l);
+  }
+  return { algorithm: 'direct', entities: [], latency: 0, switches, links };
 }
 
 /** Memory access latency of the device served: a memory's `latency`, an accelerator's if given. */

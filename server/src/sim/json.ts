@@ -3,7 +3,7 @@ import type { CheckResult } from '../model/check.js';
 import { lanesUsed, staticOversubscription } from '../model/checks.js';
 import { diagnosticToJson, type SourceLookup } from '../model/locate.js';
 import type { SourceFile } from '../syntax/source.js';
-import { busFactor } from './collectives.js';
+import { busFactor, routePlan } from './collectives.js';
 import type { LatencyReport, SimulationReport } from './report.js';
 import type { FabricModel } from '../model/types.js';
 import { didYouMean } from '../model/suggest.js';
@@ -106,6 +106,7 @@ export function toLatencyReport(fabric: FabricModel, network: Network, fromName:
   if (from === to) return { error: `\`${fromName}\` and \`${toName}\` are the same device` };
   const route = network.route(from, to);
   if (!route) return { error: `no route from ${fromName} to ${toName}: only switches forward, and no chain of switches joins them` };
-  const assumptions = collectAssumptions(fabric, [{ algorithm: 'direct', entities: [], latency: 0, switches: new Set(route.switches), links: new Set(route.links) }]);
-  return { from: fromName, to: toName, latency_s: route.latencyPs / 1e12, hops: route.hops, path: route.path.map((d) => d.name), paths: route.paths, assumptions };
+  const assumptions = collectAssumptions(fabric, [routePlan(route)]);
+  const { path, pathLinks } = network.reportedPath(route);
+  return { from: fromName, to: toName, latency_s: route.latencyPs / 1e12, hops: pathLinks.length, path: path.map((d) => d.name), paths: route.paths, assumptions };
 }

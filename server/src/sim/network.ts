@@ -12,22 +12,31 @@ export interface Loads {
   fractions: number[];
 }
 
+/** Switches and links on some of a route's equal-latency paths (shared, cached objects). */
+export interface RoutePart {
+  switches: readonly Device[];
+  links: readonly Link[];
+}
+
+interface Option {
+  direct?: Link;
+  entry?: { switch: number; link?: Link };
+  exit?: { switch: number; link?: Link };
+  count: number;
+}
+
 export interface Route {
+  source: Device;
+  target: Device;
   /** One-way latency in whole picoseconds: links plus every switch traversed (an end switch included). */
   latencyPs: number;
-  /** Links on the reported path. */
-  hops: number;
-  /** The first path in declaration order: devices from source to target. */
-  path: Device[];
-  /** Links of the reported path, in order. */
-  pathLinks: Link[];
   /** Number of equal-latency paths. */
   paths: number;
   loads: Loads;
-  /** Every switch on any of the equal-latency paths. */
-  switches: Device[];
-  /** Every link on any of the equal-latency paths. */
-  links: Link[];
+  /** Together, every switch and link on any of the equal-latency paths. */
+  parts: RoutePart[];
+  /** The first equal-latency option, from which the reported path is drawn. */
+  first: Option;
 }
 
 interface SwitchTree {
@@ -57,7 +66,7 @@ export class Network {
   private readonly linkLatencyPs: Float64Array;
   private readonly switchEdges: [number, number][][];
   private readonly trees = new Map<number, SwitchTree>();
-  private readonly switchPathLoads = new Map<number, { loads: Map<number, number>; links: Link[]; switches: Device[] }>();
+  private readonly switchPathLoads = new Map<number, RoutePart & { loads: Map<number, number> }>();
 
   constructor(fabric: FabricModel) {
     this.devices = fabric.devices;
@@ -147,7 +156,7 @@ export class Network {
   }
 
   /** Loads of the switch-level part from switch s to switch t, as fractions of one flow. */
-  private switchPath(s: number, t: number): { loads: Map<number, number>; links: Link[]; switches: Device[] } {
+  private switchPath(s: number, t: number): RoutePart & { loads: Map<number, number> } {
     const key = s * this.switches.length + t;
     const cached = this.switchPathLoads.get(key);
     if (cached) return cached;
@@ -167,7 +176,7 @@ export class Network {
       }
     }
     order.sort((a, b) => distance[b] - distance[a]);
-    const links: Link[] = [];
+    const links = new Set<Link>();
     for (const v of order) {
       const fraction = share.get(v) ?? 0;
       const pred = predecessors[v];
@@ -178,10 +187,10 @@ export class Network {
         const resource = this.direction(link, this.switches[u]);
         loads.set(resource, (loads.get(resource) ?? 0) + part);
         share.set(u, (share.get(u) ?? 0) + part);
-        links.push(link);
+        links.add(link);
       }
     }
-    const result = { loads, links, switches: order.map((i) => this.switches[i]) };
+    const result = { loads, links: [...links], switches: order.map((i) => this.switches[i]) };
     this.switchPathLoads.set(key, result);
     return result;
   }
@@ -203,7 +212,6 @@ export class Network {
   route(source: Device, target: Device): Route | undefined {
     if (source === target) return undefined;
     let best = Infinity;
-    type Option = { direct?: Link; entry?: { switch: number; link?: Link }; exit?: { switch: number; link?: Link }; count: number };
     let options: Option[] = [];
     const consider = (cost: number, option: Option) => {
       if (cost < best) {
@@ -235,44 +243,42 @@ export class Network {
     const total = options.reduce((n, o) => n + o.count, 0);
     const loads = new Map<number, number>();
     const add = (resource: number, fraction: number) => loads.set(resource, (loads.get(resource) ?? 0) + fraction);
-    const switches = new Set<Device>();
-    const links = new Set<Link>();
+    const ends: Link[] = [];
+    const parts: RoutePart[] = [{ switches: [], links: ends }];
     for (const option of options) {
       const weight = option.count / total;
       if (option.direct) {
         add(this.direction(option.direct, source), weight);
-        links.add(option.direct);
+        ends.push(option.direct);
         continue;
       }
       const { entry, exit } = option as Required<Pick<Option, 'entry' | 'exit'>>;
       if (entry.link) {
         add(this.direction(entry.link, source), weight);
-        links.add(entry.link);
+        ends.push(entry.link);
       }
       const middle = this.switchPath(entry.switch, exit.switch);
       for (const [resource, fraction] of middle.loads) add(resource, fraction * weight);
-      for (const link of middle.links) links.add(link);
-      for (const device of middle.switches) switches.add(device);
+      parts.push(middle);
       if (exit.link) {
         add(this.direction(exit.link, this.switches[exit.switch]), weight);
-        links.add(exit.link);
+        ends.push(exit.link);
       }
     }
-    const { path, pathLinks } = this.firstPath(source, target, options[0]);
     return {
+      source,
+      target,
       latencyPs: best,
-      hops: pathLinks.length,
-      path,
-      pathLinks,
       paths: total,
       loads: { resources: [...loads.keys()], fractions: [...loads.values()] },
-      switches: [...switches],
-      links: [...links],
+      parts,
+      first: options[0],
     };
   }
 
   /** The reported path: the first option, and through the switches the earliest-declared links. */
-  private firstPath(source: Device, target: Device, option: { direct?: Link; entry?: { switch: number; link?: Link }; exit?: { switch: number; link?: Link } }): { path: Device[]; pathLinks: Link[] } {
+  reportedPath(route: Route): { path: Device[]; pathLinks: Link[] } {
+    const { source, target, first: option } = route;
     if (option.direct) return { path: [source, target], pathLinks: [option.direct] };
     const { entry, exit } = option as { entry: { switch: number; link?: Link }; exit: { switch: number; link?: Link } };
     const { predecessors } = this.tree(entry.switch);

@@ -10,7 +10,7 @@ import type { Device, Expectation, FabricModel, ResolvedStatement } from '../mod
 import { formatIn, formatQuantity } from '../model/units.js';
 import type { Span } from '../syntax/source.js';
 import { collectAssumptions } from './assumptions.js';
-import { CANDIDATES, planCollective, planTransfer, ranksOf, type Collective, type Plan } from './collectives.js';
+import { CANDIDATES, planCollective, planTransfer, ranksOf, routePlan, type Collective, type Plan } from './collectives.js';
 import { runPhase, type Entity, type EntityOutcome } from './engine.js';
 import { Network } from './network.js';
 import { toLatencyReport, toReport } from './json.js';
@@ -329,7 +329,7 @@ export class Simulator {
               return { expectation, actual: null, pass: false };
             }
             const value = expectation.metric === 'latency' ? route.latencyPs / 1e12 : this.loneRate(from, to)!;
-            if (expectation.metric === 'latency') this.usedPlans.push({ algorithm: 'direct', entities: [], latency: 0, switches: new Set(route.switches), links: new Set(route.links) });
+            if (expectation.metric === 'latency') this.usedPlans.push(routePlan(route));
             const worse = actual === null || (expectation.metric === 'latency' ? value > actual : value < actual);
             if (worse) {
               actual = value;
