@@ -18,7 +18,15 @@ export const shared = {
 };
 
 export async function buildAll() {
-  await build({ ...shared, entryPoints: { cli: 'server/src/cli/main.ts' }, outdir: 'out' });
+  await build({
+    ...shared,
+    entryPoints: {
+      cli: 'server/src/cli/main.ts',
+      server: 'server/src/lsp/server.ts',
+      'simulation-worker': 'server/src/lsp/simulation-worker.ts',
+    },
+    outdir: 'out',
+  });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) await buildAll();

@@ -302,15 +302,10 @@ export class Simulator {
     };
   }
 
-  /** The rate of a lone flow on the idle fabric, media included (§7). */
   loneRate(from: Device, to: Device): number | undefined {
-    const plan = planTransfer({ type: 'flow', bytes: 1, source: from, target: to, span: { start: 0, end: 0 } }, this.network, this.fabric.settings);
-    if (plan.problem || plan.entities.length === 0) return undefined;
-    this.usedPlans.push(plan);
-    const [entity] = plan.entities;
-    let rate = Infinity;
-    for (let k = 0; k < entity.resources.length; k++) rate = Math.min(rate, this.network.capacities[entity.resources[k]] / entity.loads[k]);
-    return rate;
+    const lone = loneFlow(this.network, this.fabric, from, to);
+    if (lone) this.usedPlans.push(lone.plan);
+    return lone?.rate;
   }
 
   private evaluate(expectation: Expectation, workloads: WorkloadResult[], peaks: PeakUtilization[]): ExpectationResult {
@@ -377,6 +372,16 @@ export class Simulator {
     }
     return { expectation, actual, pass };
   }
+}
+
+/** The rate of a lone flow on the idle fabric, media included (§7), with the plan it rests on. */
+export function loneFlow(network: Network, fabric: FabricModel, from: Device, to: Device): { rate: number; plan: Plan } | undefined {
+  const plan = planTransfer({ type: 'flow', bytes: 1, source: from, target: to, span: { start: 0, end: 0 } }, network, fabric.settings);
+  if (plan.problem || plan.entities.length === 0) return undefined;
+  const [entity] = plan.entities;
+  let rate = Infinity;
+  for (let k = 0; k < entity.resources.length; k++) rate = Math.min(rate, network.capacities[entity.resources[k]] / entity.loads[k]);
+  return { rate, plan };
 }
 
 function compare(actual: number, comparison: string, bound: number): boolean {

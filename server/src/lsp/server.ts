@@ -1,0 +1,117 @@
+/**
+ * The Fabric language server: the only layer that speaks LSP. Started by the VS Code client over
+ * IPC, or by any editor with `fabric lsp --stdio`.
+ */
+import { DidChangeConfigurationNotification, FileChangeType, TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver';
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { SimulateRequest, TopologyRequest } from '../../../shared/protocol.js';
+import { findAt } from '../syntax/find.js';
+import { uriToPath } from './convert.js';
+import { hover } from './hover.js';
+import { buildTopology } from './topology.js';
+import { DEFAULT_SETTINGS, Workspace, type ServerSettings } from './workspace.js';
+
+declare const FABRIC_VERSION: string;
+
+/** Reads `fabric.*` settings, whatever subset the client sends. */
+function readSettings(raw: unknown): ServerSettings {
+  const fabric = ((raw as { fabric?: unknown } | undefined)?.fabric ?? raw ?? {}) as Record<string, unknown>;
+  const number = (value: unknown, fallback: number) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback);
+  const diagnostics = (fabric.diagnostics ?? {}) as Record<string, unknown>;
+  const simulation = (fabric.simulation ?? {}) as Record<string, unknown>;
+  const limits = (fabric.limits ?? {}) as Record<string, unknown>;
+  const limitKeys = ['maxDevices', 'maxLinks', 'maxLoopIterations', 'maxNestingDepth', 'maxImportDepth', 'maxFileSize'] as const;
+  return {
+    debounceMs: number(diagnostics.debounceMs, DEFAULT_SETTINGS.debounceMs),
+    simulateOnChange: typeof simulation.onChange === 'boolean' ? simulation.onChange : DEFAULT_SETTINGS.simulateOnChange,
+    simulationBudgetMs: number(simulation.timeBudgetMs, DEFAULT_SETTINGS.simulationBudgetMs),
+    limits: Object.fromEntries(limitKeys.filter((key) => typeof limits[key] === 'number').map((key) => [key, limits[key] as number])),
+  };
+}
+
+export function startServer(): void {
+  const connection = createConnection(ProposedFeatures.all);
+  const documents = new TextDocuments(TextDocument);
+  const workspace = new Workspace(connection);
+  let pullConfiguration = false;
+
+  connection.onInitialize((params): InitializeResult => {
+    workspace.settings = readSettings((params.initializationOptions as { settings?: unknown } | undefined)?.settings);
+    pullConfiguration = params.capabilities.workspace?.configuration === true && params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+      },
+      serverInfo: { name: 'fabric', version: typeof FABRIC_VERSION === 'string' ? FABRIC_VERSION : '0.0.0-dev' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (pullConfiguration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'fabric' });
+      void connection.workspace.getConfiguration('fabric').then((settings) => (workspace.settings = readSettings(settings)), () => undefined);
+    }
+  });
+
+  connection.onDidChangeConfiguration((change) => {
+    if (pullConfiguration) {
+      void connection.workspace.getConfiguration('fabric').then((settings) => (workspace.settings = readSettings(settings)), () => undefined);
+    } else {
+      workspace.settings = readSettings(change.settings);
+    }
+  });
+
+  documents.onDidOpen((event) => workspace.open(event.document));
+  documents.onDidChangeContent((event) => {
+    if (workspace.documents.has(event.document.uri)) workspace.change(event.document);
+  });
+  documents.onDidClose((event) => workspace.close(event.document.uri));
+
+  connection.onDidChangeWatchedFiles((params) => {
+    for (const change of params.changes) {
+      if (change.type !== FileChangeType.Changed || !workspace.documents.has(change.uri)) workspace.fileChanged(uriToPath(change.uri));
+    }
+  });
+
+  connection.onHover((params) => {
+    const state = workspace.documents.get(params.textDocument.uri);
+    if (!state) return null;
+    const check = workspace.current(state);
+    const source = check.program.entry.source;
+    const offset = source.offset(params.position);
+    const found = findAt(check.program.entry.tree, offset);
+    if (!found) return null;
+    const text = hover(found, {
+      check,
+      network: () => workspace.network(state),
+      report: state.report,
+      stale: state.reportVersion !== state.document.version,
+      lineOf: (at) => source.position(at).line + 1,
+    });
+    if (!text) return null;
+    return {
+      contents: { kind: 'markdown', value: text },
+      range: { start: source.position(found.span.start), end: source.position(found.span.end) },
+    };
+  });
+
+  connection.onRequest(SimulateRequest, async ({ uri }) => {
+    const state = workspace.documents.get(uri);
+    return state ? ((await workspace.report(state)) ?? null) : null;
+  });
+
+  connection.onRequest(TopologyRequest, ({ uri }) => {
+    const state = workspace.documents.get(uri);
+    if (!state) return null;
+    const check = workspace.current(state);
+    return buildTopology(uri, state.document.version, check, state.report, state.reportVersion);
+  });
+
+  connection.onShutdown(() => workspace.dispose());
+  documents.listen(connection);
+  connection.listen();
+}
+
+startServer();

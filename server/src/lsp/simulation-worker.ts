@@ -1,0 +1,45 @@
+/**
+ * The simulation runs here, off the language server's main thread, so hover and completion never
+ * wait behind it. An edit that makes a running simulation stale terminates this worker.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+import type { Limits } from '../model/limits.js';
+import { toReport } from '../sim/json.js';
+import type { SimulationReport } from '../sim/report.js';
+import { simulateSource } from '../sim/simulate.js';
+import type { Diagnostic } from '../syntax/source.js';
+
+export interface SimulationJob {
+  id: number;
+  path: string;
+  text: string;
+  /** Texts of open documents by path: they win over the disk. */
+  overlays: Record<string, string>;
+  limits: Partial<Limits>;
+}
+
+export type SimulationAnswer =
+  | { id: number; report: SimulationReport; diagnostics: Diagnostic[] }
+  | { id: number; error: string };
+
+parentPort?.on('message', (job: SimulationJob) => {
+  const files = {
+    read(path: string): string | undefined {
+      if (path in job.overlays) return job.overlays[path];
+      try {
+        return statSync(path).isFile() ? readFileSync(path, 'utf8') : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+  let answer: SimulationAnswer;
+  try {
+    const { check, simulation } = simulateSource(job.path, job.text, files, { limits: job.limits });
+    answer = { id: job.id, report: toReport(check, simulation), diagnostics: check.diagnostics };
+  } catch (error) {
+    answer = { id: job.id, error: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) };
+  }
+  parentPort!.postMessage(answer);
+});

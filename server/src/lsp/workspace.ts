@@ -1,0 +1,235 @@
+/**
+ * Open documents and what the server knows of them: the static check (on the main thread, at
+ * once), the simulation (in a worker, right after, cancelled by the next edit), the diagnostics
+ * published for each file, and which documents import which files.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import type { Connection, Diagnostic as LspDiagnostic } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { checkText, type CheckResult } from '../model/check.js';
+import type { Limits } from '../model/limits.js';
+import type { FileAccess } from '../model/program.js';
+import { Network } from '../sim/network.js';
+import type { SimulationReport } from '../sim/report.js';
+import type { Diagnostic, SourceFile } from '../syntax/source.js';
+import { pathToUri, toLspDiagnostic, uriToPath } from './convert.js';
+import { SimulationRunner } from './simulation-runner.js';
+
+export interface ServerSettings {
+  /** Milliseconds of quiet after an edit before checking. */
+  debounceMs: number;
+  /** Simulate after every check (otherwise only on request). */
+  simulateOnChange: boolean;
+  /** A simulation running longer is stopped with a diagnostic. */
+  simulationBudgetMs: number;
+  limits: Partial<Limits>;
+}
+
+export const DEFAULT_SETTINGS: ServerSettings = { debounceMs: 50, simulateOnChange: true, simulationBudgetMs: 30_000, limits: {} };
+
+export interface DocumentState {
+  uri: string;
+  path: string;
+  document: TextDocument;
+  check?: CheckResult;
+  checkedVersion?: number;
+  network?: Network;
+  report?: SimulationReport;
+  reportVersion?: number;
+  timer?: NodeJS.Timeout;
+  /** Requests waiting for the simulation of the current version. */
+  waiters: ((report: SimulationReport | undefined) => void)[];
+}
+
+export class Workspace {
+  readonly documents = new Map<string, DocumentState>();
+  settings: ServerSettings = DEFAULT_SETTINGS;
+  private readonly runner: SimulationRunner;
+  /** Diagnostics each root document contributes to each file (its own and the files it imports). */
+  private readonly published = new Map<string, Map<string, LspDiagnostic[]>>();
+
+  constructor(
+    private readonly connection: Connection,
+    workerPath?: string,
+  ) {
+    this.runner = new SimulationRunner(() => this.settings.simulationBudgetMs, (message) => connection.console.error(message), workerPath);
+  }
+
+  /** Open documents win over the disk, so unsaved edits to an imported file count. */
+  readonly files: FileAccess = {
+    read: (path) => {
+      for (const state of this.documents.values()) if (state.path === path) return state.document.getText();
+      try {
+        return statSync(path).isFile() ? readFileSync(path, 'utf8') : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+
+  open(document: TextDocument): void {
+    const state: DocumentState = { uri: document.uri, path: uriToPath(document.uri), document, waiters: [] };
+    this.documents.set(document.uri, state);
+    this.refresh(state, 0);
+    this.refreshDependents(state.path);
+  }
+
+  change(document: TextDocument): void {
+    const state = this.documents.get(document.uri);
+    if (!state) return this.open(document);
+    state.document = document;
+    // The running simulation is stale now: stop it rather than let it finish.
+    this.runner.cancel(state.uri);
+    this.refresh(state, this.settings.debounceMs);
+    this.refreshDependents(state.path);
+  }
+
+  close(uri: string): void {
+    const state = this.documents.get(uri);
+    if (!state) return;
+    clearTimeout(state.timer);
+    this.runner.cancel(uri);
+    for (const waiter of state.waiters) waiter(undefined);
+    this.documents.delete(uri);
+    this.publish(uri, new Map());
+  }
+
+  /** A file changed on disk (or was created or deleted): re-check the documents importing it. */
+  fileChanged(path: string): void {
+    this.refreshDependents(path);
+  }
+
+  dispose(): void {
+    for (const state of this.documents.values()) clearTimeout(state.timer);
+    this.runner.dispose();
+  }
+
+  private refreshDependents(path: string): void {
+    for (const state of this.documents.values()) {
+      if (state.path === path || !state.check) continue;
+      if (state.check.program.files.some((file) => file.source.path === path) || state.check.diagnostics.some((d) => d.code === 'import-missing')) {
+        // Its own text did not change, so its version did not either: force the check.
+        state.checkedVersion = undefined;
+        this.refresh(state, this.settings.debounceMs);
+      }
+    }
+  }
+
+  private refresh(state: DocumentState, delayMs: number): void {
+    clearTimeout(state.timer);
+    state.timer = setTimeout(() => this.checkNow(state), delayMs);
+  }
+
+  /** The check of the current version, computed now if the debounce has not run yet. */
+  current(state: DocumentState): CheckResult {
+    if (!state.check || state.checkedVersion !== state.document.version) this.checkNow(state);
+    return state.check!;
+  }
+
+  network(state: DocumentState): Network {
+    const check = this.current(state);
+    if (!state.network && check.fabric) state.network = new Network(check.fabric);
+    return state.network!;
+  }
+
+  private checkNow(state: DocumentState): void {
+    clearTimeout(state.timer);
+    state.timer = undefined;
+    if (!this.documents.has(state.uri)) return;
+    const version = state.document.version;
+    if (state.check && state.checkedVersion === version) return;
+    state.check = checkText(state.path, state.document.getText(), this.files, { limits: this.settings.limits });
+    state.checkedVersion = version;
+    state.network = undefined;
+    this.publishFor(state, state.check.diagnostics);
+    if (this.settings.simulateOnChange || state.waiters.length > 0) this.simulate(state);
+  }
+
+  /** The simulation report of the current version, simulating if need be. */
+  report(state: DocumentState): Promise<SimulationReport | undefined> {
+    this.current(state);
+    if (state.report && state.reportVersion === state.document.version) return Promise.resolve(state.report);
+    return new Promise((resolve) => {
+      state.waiters.push(resolve);
+      if (!this.settings.simulateOnChange) this.simulate(state);
+    });
+  }
+
+  private simulate(state: DocumentState): void {
+    const check = state.check;
+    const version = state.checkedVersion;
+    if (!check?.fabric) {
+      this.settle(state, undefined);
+      return;
+    }
+    const overlays: Record<string, string> = {};
+    for (const other of this.documents.values()) if (other !== state) overlays[other.path] = other.document.getText();
+    void this.runner.run(state.uri, { path: state.path, text: state.document.getText(), overlays, limits: this.settings.limits }).then((outcome) => {
+      if (!this.documents.has(state.uri) || state.document.version !== version) return;
+      switch (outcome.kind) {
+        case 'done':
+          state.report = outcome.answer.report;
+          state.reportVersion = version;
+          this.publishFor(state, outcome.answer.diagnostics);
+          this.settle(state, state.report);
+          return;
+        case 'timeout':
+          this.publishFor(state, [...check.diagnostics, this.timeoutDiagnostic(state, outcome.budgetMs)]);
+          this.settle(state, undefined);
+          return;
+        case 'failed':
+          this.connection.console.error(`simulation of ${state.uri} failed: ${outcome.error}`);
+          this.settle(state, undefined);
+          return;
+        case 'cancelled':
+          return;
+      }
+    });
+  }
+
+  private timeoutDiagnostic(state: DocumentState, budgetMs: number): Diagnostic {
+    const name = state.check!.fabric!.name;
+    const decl = state.check!.program.entry.tree.fabrics[0];
+    return {
+      file: state.path,
+      span: decl ? decl.name.span : { start: 0, end: 0 },
+      code: 'limit',
+      severity: 'error',
+      message: `the simulation of ${name} took longer than ${(budgetMs / 1000).toLocaleString('en-US')} s and was stopped; static diagnostics are shown. Simplify the workloads or raise the simulation time budget (fabric.simulation.timeBudgetMs)`,
+      related: [],
+    };
+  }
+
+  private settle(state: DocumentState, report: SimulationReport | undefined): void {
+    const waiters = state.waiters;
+    state.waiters = [];
+    for (const waiter of waiters) waiter(report);
+  }
+
+  /** Publishes a root document's diagnostics, split by the file they are about. */
+  private publishFor(state: DocumentState, diagnostics: Diagnostic[]): void {
+    const sources = new Map<string, SourceFile>();
+    for (const file of state.check?.program.files ?? []) sources.set(file.source.path, file.source);
+    if (state.check) sources.set(state.check.catalog.source.path, state.check.catalog.source);
+    const byFile = new Map<string, LspDiagnostic[]>([[state.uri, []]]);
+    for (const diagnostic of diagnostics) {
+      const uri = diagnostic.file === state.path ? state.uri : pathToUri(diagnostic.file);
+      let list = byFile.get(uri);
+      if (!list) byFile.set(uri, (list = []));
+      list.push(toLspDiagnostic(diagnostic, (path) => sources.get(path)));
+    }
+    this.publish(state.uri, byFile);
+  }
+
+  private publish(root: string, byFile: Map<string, LspDiagnostic[]>): void {
+    const previous = this.published.get(root) ?? new Map<string, LspDiagnostic[]>();
+    if (byFile.size === 0) this.published.delete(root);
+    else this.published.set(root, byFile);
+    for (const uri of new Set([...previous.keys(), ...byFile.keys()])) {
+      // A file's diagnostics are the union of what every open root document says of it.
+      const all: LspDiagnostic[] = [];
+      for (const contributions of this.published.values()) all.push(...(contributions.get(uri) ?? []));
+      void this.connection.sendDiagnostics({ uri, diagnostics: all });
+    }
+  }
+}
