@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver-protocol';
 import { SimulateRequest, TopologyRequest } from '../../shared/protocol.js';
 import { codesOf, cursor, LspClient } from '../support/lsp.js';
 
@@ -146,6 +147,19 @@ describe('language server', () => {
     await client.change(libUri, 'model fast_gpus : gpu_ualink { memory: 1 TiB }\n', 2);
     const after = await client.waitForDiagnostics(main, (d) => codesOf(d).includes('unknown-name'), seen);
     assert.match(String(after.find((d) => d.code === "unknown-name")!.message), /unknown gpu model `fast_gpu`; did you mean `fast_gpus`\?/);
+  });
+
+  it('re-checks a document when a file it imports changes on disk', async () => {
+    const lib = join(dir, 'disk-lib.fabric');
+    writeFileSync(lib, 'model disk_gpu : gpu_ualink\n');
+    const main = uri('uses-disk.fabric');
+    await client.open(main, 'import "disk-lib.fabric"\nfabric f {\n  gpu g : disk_gpu\n  switch s\n  link g <-> s : ualink x4\n}\n');
+    await client.waitForDiagnostics(main, (d) => d.length === 0);
+    const seen = client.published(main).length;
+    writeFileSync(lib, 'model disk_gpu : gpu_ualink { ports: [pcie6 x16] }\n');
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(lib).href, type: FileChangeType.Changed }] });
+    const after = await client.waitForDiagnostics(main, (d) => codesOf(d).includes('protocol-unsupported'), seen);
+    assert.match(String(after[0].message), /g \(disk_gpu\) has no ualink port/);
   });
 
   it('publishes diagnostics about an imported file under that file', async () => {

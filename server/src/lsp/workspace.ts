@@ -143,6 +143,10 @@ export class Workspace {
     state.network = undefined;
     this.publishFor(state, state.check.diagnostics);
     if (this.settings.simulateOnChange || state.waiters.length > 0) this.simulate(state);
+    // Routing tables for hover, built while the user is still reading the diagnostics.
+    setImmediate(() => {
+      if (state.checkedVersion === version && state.check?.fabric && !state.network) state.network = new Network(state.check.fabric);
+    });
   }
 
   /** The simulation report of the current version, simulating if need be. */

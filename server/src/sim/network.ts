@@ -55,7 +55,7 @@ export class Network {
   readonly links: Link[];
   /** Capacity of each resource in bytes per second: 2 per link (a→b, b→a), then one per memory. */
   readonly capacities: Float64Array;
-  readonly resourceNames: string[];
+  private readonly memoryOfMedia: Device[];
   /** Resource index of each memory's media, by device id. */
   readonly mediaOf = new Map<number, number>();
   /** True for link directions between two switches and for memory media (§9, link overload). */
@@ -84,15 +84,13 @@ export class Network {
     const count = this.links.length * 2 + memories.length;
     this.capacities = new Float64Array(count);
     this.fabricInternal = new Uint8Array(count);
-    this.resourceNames = new Array<string>(count);
+    this.memoryOfMedia = memories;
     for (const link of this.links) {
       const internal = link.a.array.kind === 'switch' && link.b.array.kind === 'switch' ? 1 : 0;
       for (const direction of [0, 1]) {
         const r = link.id * 2 + direction;
         this.capacities[r] = link.bandwidth;
         this.fabricInternal[r] = internal;
-        const [from, to] = direction === 0 ? [link.a, link.b] : [link.b, link.a];
-        this.resourceNames[r] = `${from.name} -> ${to.name}`;
       }
     }
     memories.forEach((memory, i) => {
@@ -100,7 +98,6 @@ export class Network {
       this.mediaOf.set(memory.id, r);
       this.capacities[r] = memory.array.spec.bandwidth?.value ?? Infinity;
       this.fabricInternal[r] = 1;
-      this.resourceNames[r] = `${memory.name} (media)`;
     });
     this.switchEdges = this.switches.map(() => []);
     for (const link of this.links) {
@@ -110,6 +107,19 @@ export class Network {
       this.switchEdges[a].push([b, link.id]);
       this.switchEdges[b].push([a, link.id]);
     }
+  }
+
+  /** `sx[0] -> sx[1]` for a link direction, `pool (media)` for a memory's media. */
+  resourceName(resource: number): string {
+    const linkResources = this.links.length * 2;
+    if (resource >= linkResources) return `${this.memoryOfMedia[resource - linkResources].name} (media)`;
+    const link = this.links[resource >> 1];
+    return resource % 2 === 0 ? `${link.a.name} -> ${link.b.name}` : `${link.b.name} -> ${link.a.name}`;
+  }
+
+  /** The memory whose media a resource is, if it is one. */
+  mediaDevice(resource: number): Device | undefined {
+    return this.memoryOfMedia[resource - this.links.length * 2];
   }
 
   isSwitch(device: Device): boolean {

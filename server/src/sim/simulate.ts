@@ -209,7 +209,7 @@ export class Simulator {
       const plan = runnable[i].plan;
       const time = real.times[i];
       const last = real.outcomes[i].reduce<EntityOutcome | undefined>((worst, o) => (!worst || o.finish > worst.finish ? o : worst), undefined);
-      const bottleneck = last && last.bottleneck >= 0 && real.transfers[i] > plan.latency ? this.network.resourceNames[last.bottleneck] : null;
+      const bottleneck = last && last.bottleneck >= 0 && real.transfers[i] > plan.latency ? this.network.resourceName(last.bottleneck) : null;
       const slowdown = free.times[i] > 0 ? time / free.times[i] : 1;
       if (last && slowdown >= this.fabric.settings.overload_threshold) this.reportOverload(last, slowdown, statement, workload);
       return { ...base, algorithm: plan.algorithm, ranks, time, latency: plan.latency, transfer: real.transfers[i], bottleneck, failed: false };
@@ -224,7 +224,7 @@ export class Simulator {
     for (const resource of last.saturated) {
       if (!network.fabricInternal[resource]) continue;
       const linkCount = network.links.length * 2;
-      const name = network.resourceNames[resource];
+      const name = network.resourceName(resource);
       const what = `\`${statement.type}\` in workload \`${workload}\``;
       if (resource < linkCount) {
         const link = network.links[resource >> 1];
@@ -237,7 +237,7 @@ export class Simulator {
           message: (subject) => `${subject} ${agree(subject, 'saturates', 'saturate')} and slow${agree(subject, 's', '')} ${what} ${slowdown.toFixed(2)}× (versus an unconstrained fabric); add links or bandwidth between these switches`,
         });
       } else {
-        const memory = network.devices.find((d) => network.mediaOf.get(d.id) === resource)!;
+        const memory = network.mediaDevice(resource)!;
         this.sink.report({
           file: memory.array.file,
           span: declarationHead(memory.array.decl),
