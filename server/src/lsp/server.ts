@@ -5,11 +5,8 @@
 import { DidChangeConfigurationNotification, FileChangeType, TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { SimulateRequest, TopologyRequest } from '../../../shared/protocol.js';
-import { findAt } from '../syntax/find.js';
 import { uriToPath } from './convert.js';
-import { hover } from './hover.js';
-import { buildTopology } from './topology.js';
+import { FEATURES } from './features/index.js';
 import { DEFAULT_SETTINGS, Workspace, type ServerSettings } from './workspace.js';
 
 declare const FABRIC_VERSION: string;
@@ -40,10 +37,7 @@ export function startServer(): void {
     workspace.settings = readSettings((params.initializationOptions as { settings?: unknown } | undefined)?.settings);
     pullConfiguration = params.capabilities.workspace?.configuration === true && params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     return {
-      capabilities: {
-        textDocumentSync: TextDocumentSyncKind.Incremental,
-        hoverProvider: true,
-      },
+      capabilities: Object.assign({ textDocumentSync: TextDocumentSyncKind.Incremental }, ...FEATURES.map((f) => f.capabilities)),
       serverInfo: { name: 'fabric', version: typeof FABRIC_VERSION === 'string' ? FABRIC_VERSION : '0.0.0-dev' },
     };
   });
@@ -75,39 +69,7 @@ export function startServer(): void {
     }
   });
 
-  connection.onHover((params) => {
-    const state = workspace.documents.get(params.textDocument.uri);
-    if (!state) return null;
-    const check = workspace.current(state);
-    const source = check.program.entry.source;
-    const offset = source.offset(params.position);
-    const found = findAt(check.program.entry.tree, offset);
-    if (!found) return null;
-    const text = hover(found, {
-      check,
-      network: () => workspace.network(state),
-      report: state.report,
-      stale: state.reportVersion !== state.document.version,
-      lineOf: (at) => source.position(at).line + 1,
-    });
-    if (!text) return null;
-    return {
-      contents: { kind: 'markdown', value: text },
-      range: { start: source.position(found.span.start), end: source.position(found.span.end) },
-    };
-  });
-
-  connection.onRequest(SimulateRequest, async ({ uri }) => {
-    const state = workspace.documents.get(uri);
-    return state ? ((await workspace.report(state)) ?? null) : null;
-  });
-
-  connection.onRequest(TopologyRequest, ({ uri }) => {
-    const state = workspace.documents.get(uri);
-    if (!state) return null;
-    const check = workspace.current(state);
-    return buildTopology(uri, state.document.version, check, state.report, state.reportVersion);
-  });
+  for (const feature of FEATURES) feature.register(connection, workspace);
 
   connection.onShutdown(() => workspace.dispose());
   documents.listen(connection);
