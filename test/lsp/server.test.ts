@@ -1,6 +1,6 @@
 /** The language server over real LSP messages: diagnostics, hover, custom requests, imports. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -156,7 +156,9 @@ describe('language server', () => {
     await client.open(main, 'import "disk-lib.fabric"\nfabric f {\n  gpu g : disk_gpu\n  switch s\n  link g <-> s : ualink x4\n}\n');
     await client.waitForDiagnostics(main, (d) => d.length === 0);
     const seen = client.published(main).length;
-    writeFileSync(lib, 'model disk_gpu : gpu_ualink { ports: [pcie6 x16] }\n');
+    // Written aside and renamed, as editors save, so the server never reads half a file.
+    writeFileSync(`${lib}.tmp`, 'model disk_gpu : gpu_ualink { ports: [pcie6 x16] }\n');
+    renameSync(`${lib}.tmp`, lib);
     await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(lib).href, type: FileChangeType.Changed }] });
     const after = await client.waitForDiagnostics(main, (d) => codesOf(d).includes('protocol-unsupported'), seen);
     assert.match(String(after[0].message), /g \(disk_gpu\) has no ualink port/);

@@ -33,6 +33,8 @@ export interface DocumentState {
   document: TextDocument;
   check?: CheckResult;
   checkedVersion?: number;
+  /** Counts checks, forced re-checks included: a simulation's result counts only for its own. */
+  generation: number;
   network?: Network;
   report?: SimulationReport;
   reportVersion?: number;
@@ -68,7 +70,7 @@ export class Workspace {
   };
 
   open(document: TextDocument): void {
-    const state: DocumentState = { uri: document.uri, path: uriToPath(document.uri), document, waiters: [] };
+    const state: DocumentState = { uri: document.uri, path: uriToPath(document.uri), document, generation: 0, waiters: [] };
     this.documents.set(document.uri, state);
     this.refresh(state, 0);
     this.refreshDependents(state.path);
@@ -108,8 +110,10 @@ export class Workspace {
     for (const state of this.documents.values()) {
       if (state.path === path || !state.check) continue;
       if (state.check.program.files.some((file) => file.source.path === path) || state.check.diagnostics.some((d) => d.code === 'import-missing')) {
-        // Its own text did not change, so its version did not either: force the check.
+        // Its own text did not change, so its version did not either: force the check, and
+        // stop a simulation that read the old file.
         state.checkedVersion = undefined;
+        this.runner.cancel(state.uri);
         this.refresh(state, this.settings.debounceMs);
       }
     }
@@ -140,6 +144,7 @@ export class Workspace {
     if (state.check && state.checkedVersion === version) return;
     state.check = checkText(state.path, state.document.getText(), this.files, { limits: this.settings.limits });
     state.checkedVersion = version;
+    state.generation++;
     state.network = undefined;
     this.publishFor(state, state.check.diagnostics);
     if (this.settings.simulateOnChange || state.waiters.length > 0) this.simulate(state);
@@ -162,6 +167,7 @@ export class Workspace {
   private simulate(state: DocumentState): void {
     const check = state.check;
     const version = state.checkedVersion;
+    const generation = state.generation;
     if (!check?.fabric) {
       this.settle(state, undefined);
       return;
@@ -169,7 +175,7 @@ export class Workspace {
     const overlays: Record<string, string> = {};
     for (const other of this.documents.values()) if (other !== state) overlays[other.path] = other.document.getText();
     void this.runner.run(state.uri, { path: state.path, text: state.document.getText(), overlays, limits: this.settings.limits }).then((outcome) => {
-      if (!this.documents.has(state.uri) || state.document.version !== version) return;
+      if (!this.documents.has(state.uri) || state.generation !== generation) return;
       switch (outcome.kind) {
         case 'done':
           state.report = outcome.answer.report;
