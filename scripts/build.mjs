@@ -17,9 +17,11 @@ export const shared = {
   logLevel: 'warning',
 };
 
-export async function buildAll() {
+/** The CLI, the language server, its simulation worker and the VS Code client; minified for the .vsix. */
+export async function buildAll({ minify = false } = {}) {
+  const options = { ...shared, minify, sourcemap: !minify };
   await build({
-    ...shared,
+    ...options,
     entryPoints: {
       cli: 'server/src/cli/main.ts',
       server: 'server/src/lsp/server.ts',
@@ -27,6 +29,7 @@ export async function buildAll() {
     },
     outdir: 'out',
   });
+  await build({ ...options, entryPoints: { extension: 'client/src/extension.ts' }, outdir: 'out', external: ['vscode'] });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) await buildAll();

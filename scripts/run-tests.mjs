@@ -1,5 +1,8 @@
 // Runs every test suite and ends with one line `N passed, N failed` that adds them all up.
-// Suites: the type check (one case), then the unit and CLI tests (node:test, bundled by esbuild).
+// Suites: the type check (one case); the unit, simulator, CLI and language-server tests
+// (node:test, bundled by esbuild); the end-to-end tests in a real VS Code (test/e2e/run.mjs,
+// which installs what it needs on a fresh machine). `--no-e2e` leaves the last out for a quick
+// local run (and says so in the summary).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,6 +49,20 @@ failed += count('fail') + count('cancelled');
 if (!/^# pass /m.test(summary)) failed++;
 const skipped = count('skipped') + count('todo');
 if (skipped > 0) process.stdout.write(`${skipped} skipped or todo (not counted as passed)\n`);
+
+if (process.argv.includes('--no-e2e')) {
+  process.stdout.write('\nend-to-end tests not run (--no-e2e)\n');
+} else {
+  spawnSync(process.execPath, ['test/e2e/run.mjs'], { stdio: 'inherit' });
+  try {
+    const e2e = JSON.parse(readFileSync('out/test/e2e-results.json', 'utf8'));
+    passed += e2e.passed;
+    failed += e2e.failed;
+  } catch {
+    failed++;
+    process.stdout.write('end-to-end tests reported no results\n');
+  }
+}
 
 process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
 process.exitCode = failed > 0 ? 1 : 0;

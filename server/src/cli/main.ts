@@ -11,7 +11,7 @@ import { Network } from '../sim/network.js';
 import { simulateSource } from '../sim/simulate.js';
 import type { Diagnostic, SourceFile } from '../syntax/source.js';
 import { formatJson, formatSarif, formatText, summarize, type CheckedFile } from './format.js';
-import { formatLatency, formatSimulation } from './tables.js';
+import { formatLatency, formatSimulation } from '../report/text.js';
 
 declare const FABRIC_VERSION: string;
 const VERSION = typeof FABRIC_VERSION === 'string' ? FABRIC_VERSION : '0.0.0-dev';

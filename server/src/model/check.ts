@@ -10,7 +10,7 @@ import { CATALOG_PATH, CATALOG_TEXT } from './catalog.js';
 import { runStaticChecks } from './checks.js';
 import { DiagnosticSink, sortDiagnostics } from './diagnostics.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
-import { resolveModels, type ModelSource } from './models.js';
+import { modelSources, resolveModels } from './models.js';
 import { loadProgram, type FileAccess, type Program } from './program.js';
 import { FabricResolver } from './resolve.js';
 import type { FabricModel } from './types.js';
@@ -54,13 +54,7 @@ export function checkText(path: string, text: string, files: FileAccess, options
   const resolver = fabricDecl && new FabricResolver(fabricDecl, path, sink, limits);
   resolver?.declareNames();
 
-  const sources: ModelSource[] = builtins.tree.models.map((decl) => ({ file: CATALOG_PATH, decl }));
-  for (const file of [...program.files].reverse()) {
-    for (const decl of file.tree.models) sources.push({ file: file.source.path, decl });
-  }
-  for (const item of fabricDecl?.items ?? []) {
-    if (item.type === 'model') sources.push({ file: path, decl: item });
-  }
+  const sources = modelSources(builtins, program.files, fabricDecl);
   const models = resolveModels(sources, sink, (file) => (file === path && resolver ? resolver.evaluate : constantFreeCount(sink, file)));
 
   const fabric = resolver?.resolve(models);

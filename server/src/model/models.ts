@@ -2,7 +2,8 @@
  * Models (§4): the catalog and every model of the program, with inheritance resolved.
  * `model NAME : X` starts from X, a kind (its default model) or another model.
  */
-import type { DeviceKind, ModelDecl } from '../syntax/ast.js';
+import type { DeviceKind, FabricDecl, ModelDecl } from '../syntax/ast.js';
+import type { ParseResult } from '../syntax/parse.js';
 import { FileReporter, readDeviceAttributes, type CountEvaluator } from './attributes.js';
 import { CATALOG_PATH, DEFAULT_MODEL } from './catalog.js';
 import type { DiagnosticSink } from './diagnostics.js';
@@ -17,6 +18,23 @@ export function isKind(word: string): word is DeviceKind {
 export interface ModelSource {
   file: string;
   decl: ModelDecl;
+}
+
+/**
+ * Every model declaration in resolution order: the catalog, then the program's files from the
+ * last import reached back to the entry, then the fabric's body. The first of a name wins, so the
+ * checker and the name index (references.ts) must agree on this order.
+ */
+export function modelSources(catalog: ParseResult, files: ParseResult[], fabric: FabricDecl | undefined): ModelSource[] {
+  const sources: ModelSource[] = catalog.tree.models.map((decl) => ({ file: CATALOG_PATH, decl }));
+  for (const file of [...files].reverse()) {
+    for (const decl of file.tree.models) sources.push({ file: file.source.path, decl });
+  }
+  const entry = files[0]?.source.path;
+  for (const item of fabric?.items ?? []) {
+    if (item.type === 'model' && entry !== undefined) sources.push({ file: entry, decl: item });
+  }
+  return sources;
 }
 
 /**

@@ -1,4 +1,4 @@
-/** `fabric simulate` and `fabric latency` as text a person reads at a glance. */
+/** Simulation and latency reports as text a person reads at a glance (CLI and editor). */
 import { formatIn, formatQuantity } from '../model/units.js';
 import type { LatencyReport, SimulationReport, StepReport } from '../sim/report.js';
 
