@@ -19,6 +19,7 @@ import {
   StreamMessageWriter,
   type Diagnostic,
   type Hover,
+  type InitializeParams,
   type InitializeResult,
   type Position,
   type ProtocolConnection,
@@ -56,12 +57,14 @@ export class LspClient {
     this.connection.listen();
   }
 
-  async initialize(settings: unknown = {}): Promise<InitializeResult> {
+  /** `params` adds to or overrides the defaults, such as `workspaceFolders` or `capabilities`. */
+  async initialize(settings: unknown = {}, params: Partial<InitializeParams> = {}): Promise<InitializeResult> {
     const result = await this.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
       capabilities: {},
       initializationOptions: { settings },
+      ...params,
     });
     await this.connection.sendNotification(InitializedNotification.type, {});
     return result;

@@ -5,6 +5,7 @@
 import { DidChangeConfigurationNotification, FileChangeType, TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { isCatalogUri } from './catalog-file.js';
 import { uriToPath } from './convert.js';
 import { FEATURES } from './features/index.js';
 import { DEFAULT_SETTINGS, Workspace, type ServerSettings } from './workspace.js';
@@ -35,6 +36,8 @@ export function startServer(): void {
 
   connection.onInitialize((params): InitializeResult => {
     workspace.settings = readSettings((params.initializationOptions as { settings?: unknown } | undefined)?.settings);
+    workspace.clientCapabilities = params.capabilities;
+    workspace.roots = (params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri }] : [])).map((folder) => uriToPath(folder.uri));
     pullConfiguration = params.capabilities.workspace?.configuration === true && params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     return {
       capabilities: Object.assign({ textDocumentSync: TextDocumentSyncKind.Incremental }, ...FEATURES.map((f) => f.capabilities)),
@@ -57,7 +60,10 @@ export function startServer(): void {
     }
   });
 
-  documents.onDidOpen((event) => workspace.open(event.document));
+  // The catalog file opened from a definition is read as the catalog, never checked as a user's file.
+  documents.onDidOpen((event) => {
+    if (!isCatalogUri(event.document.uri)) workspace.open(event.document);
+  });
   documents.onDidChangeContent((event) => {
     if (workspace.documents.has(event.document.uri)) workspace.change(event.document);
   });

@@ -4,7 +4,7 @@
  * published for each file, and which documents import which files.
  */
 import { readFileSync, statSync } from 'node:fs';
-import type { Connection, Diagnostic as LspDiagnostic } from 'vscode-languageserver';
+import type { ClientCapabilities, Connection, Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { checkText, type CheckResult } from '../model/check.js';
 import type { Limits } from '../model/limits.js';
@@ -12,7 +12,8 @@ import type { FileAccess } from '../model/program.js';
 import { Network } from '../sim/network.js';
 import type { SimulationReport } from '../sim/report.js';
 import type { Diagnostic, SourceFile } from '../syntax/source.js';
-import { pathToUri, toLspDiagnostic, uriToPath } from './convert.js';
+import { uriOfPath } from './catalog-file.js';
+import { toLspDiagnostic, uriToPath } from './convert.js';
 import { SimulationRunner } from './simulation-runner.js';
 
 export interface ServerSettings {
@@ -46,6 +47,12 @@ export interface DocumentState {
 export class Workspace {
   readonly documents = new Map<string, DocumentState>();
   settings: ServerSettings = DEFAULT_SETTINGS;
+  /** What the client announced at initialize (server.ts sets it), such as support for refresh requests. */
+  clientCapabilities: ClientCapabilities = {};
+  /** The client's workspace folders as paths (server.ts sets them): where rename looks for importers on disk. */
+  roots: string[] = [];
+  /** Called when a simulation report is stored, so that features showing its figures can have the client refresh them. */
+  readonly reportListeners: ((state: DocumentState) => void)[] = [];
   private readonly runner: SimulationRunner;
   /** Diagnostics each root document contributes to each file (its own and the files it imports). */
   private readonly published = new Map<string, Map<string, LspDiagnostic[]>>();
@@ -182,6 +189,7 @@ export class Workspace {
           state.reportVersion = version;
           this.publishFor(state, outcome.answer.diagnostics);
           this.settle(state, state.report);
+          for (const listener of this.reportListeners) listener(state);
           return;
         case 'timeout':
           this.publishFor(state, [...check.diagnostics, this.timeoutDiagnostic(state, outcome.budgetMs)]);
@@ -223,7 +231,7 @@ export class Workspace {
     if (state.check) sources.set(state.check.catalog.source.path, state.check.catalog.source);
     const byFile = new Map<string, LspDiagnostic[]>([[state.uri, []]]);
     for (const diagnostic of diagnostics) {
-      const uri = diagnostic.file === state.path ? state.uri : pathToUri(diagnostic.file);
+      const uri = diagnostic.file === state.path ? state.uri : uriOfPath(diagnostic.file);
       let list = byFile.get(uri);
       if (!list) byFile.set(uri, (list = []));
       list.push(toLspDiagnostic(diagnostic, (path) => sources.get(path)));

@@ -19,8 +19,33 @@ export class FileReporter {
 
   unknownName(span: Span, what: string, name: string, candidates: Iterable<string>, extra = ''): void {
     const { hint, suggestion } = didYouMean(name, candidates);
-    this.sink.report({ file: this.file, span, code: 'unknown-name', message: `unknown ${what} \`${name}\`${hint || extra}`, suggestion });
+    this.sink.report({ file: this.file, span, code: 'unknown-name', message: `unknown ${what} \`${name}\`${hint || extra}`, data: suggested(suggestion) });
   }
+}
+
+/** The quick-fix payload of a did-you-mean, when there is one. */
+function suggested(suggestion: string | undefined): { suggestion: string } | undefined {
+  return suggestion === undefined ? undefined : { suggestion };
+}
+
+/** The unit most figures of a dimension are written in, in this domain. */
+const USUAL_UNIT: Record<Dimension, string> = { size: 'GiB', bandwidth: 'GB/s', time: 'ns', length: 'm', power: 'W', ratio: '%' };
+
+/**
+ * The unit of `dimension` a unit of another dimension most likely meant: the nearest spelling
+ * (`m` for a time is `ms`), else the longest shared prefix (`GB` for a bandwidth is `GB/s`), else
+ * the dimension's usual unit.
+ */
+function nearestUnit(unit: string, dimension: Dimension): string {
+  const candidates = unitsOf(dimension);
+  const near = didYouMean(unit, candidates).suggestion;
+  if (near) return near;
+  const shared = (candidate: string) => {
+    let n = 0;
+    while (n < unit.length && unit[n] === candidate[n]) n++;
+    return n;
+  };
+  return candidates.reduce((best, candidate) => (shared(candidate) > shared(best) ? candidate : best), USUAL_UNIT[dimension]);
 }
 
 /** Reads a quantity of a dimension in SI units, or reports why it cannot. */
@@ -44,7 +69,7 @@ export function readQuantity(quantity: Quantity, dimension: Dimension, what: str
       span: quantity.unit!.span,
       code: 'unit',
       message: `unknown unit \`${unit}\`${hint || `; ${what} takes ${unitsOf(dimension).join(', ')}`}`,
-      suggestion,
+      data: suggested(suggestion),
     });
     return undefined;
   }
@@ -54,7 +79,7 @@ export function readQuantity(quantity: Quantity, dimension: Dimension, what: str
       span: quantity.unit!.span,
       code: 'unit',
       message: `${what} needs ${DIMENSION_NAMES[dimension]}, but \`${unit}\` is ${DIMENSION_NAMES[definition.dimension]}; use ${unitsOf(dimension).join(', ')}`,
-      suggestion: unitsOf(dimension)[0],
+      data: { suggestion: nearestUnit(unit, dimension) },
     });
     return undefined;
   }
@@ -137,7 +162,7 @@ export function readWidth(
       span: width.span,
       code: 'lane-width',
       message: `${protocol} does not allow ${width.text}; its widths are ${allowed.map(widthText).join(', ')}`,
-      suggestion: widthText(nearestWidth(lanes, allowed)),
+      data: { suggestion: widthText(nearestWidth(lanes, allowed)) },
     });
     return undefined;
   }

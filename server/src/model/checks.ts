@@ -2,11 +2,11 @@
  * Static checks on the resolved fabric (§4, §5, §8, §9): protocols and widths at each end,
  * port packing, lane budgets, capacity, reach, unused devices and static oversubscription.
  */
-import type { DeviceDecl, LinkDecl } from '../syntax/ast.js';
+import type { AllocateDecl, DeviceDecl, LinkDecl } from '../syntax/ast.js';
 import type { RelatedInformation, Span } from '../syntax/source.js';
 import { agree, type DiagnosticSink } from './diagnostics.js';
 import { widthText } from './protocols.js';
-import type { Device, FabricModel, Link, PortGroup } from './types.js';
+import type { Allocation, Device, FabricModel, Link, PortGroup } from './types.js';
 import { formatQuantity } from './units.js';
 
 /** Most contributing links listed as related information on one diagnostic. */
@@ -174,7 +174,7 @@ function checkEndpoint(device: Device, sink: DiagnosticSink): void {
         code: 'lane-width',
         subject: link.name,
         message: (subject) => `${subject}: ${device.name} has no ${protocol} port as wide as ${widthText(link.width)}; its widest is ${widthText(widest)}`,
-        suggestion: widthText(widest),
+        data: { suggestion: widthText(widest) },
       });
       continue;
     }
@@ -241,22 +241,29 @@ function checkReach(link: Link, sink: DiagnosticSink): void {
 }
 
 function checkCapacity(fabric: FabricModel, sink: DiagnosticSink): void {
-  const used = new Map<Device, { bytes: number; related: RelatedInformation[] }>();
+  // Per memory, the bytes each allocation line asks for (a loop's line once, with its total).
+  const used = new Map<Device, Map<AllocateDecl, { first: Allocation; bytes: number; lines: number }>>();
   for (const allocation of fabric.allocations) {
-    const total = allocation.bytes * allocation.targets.length;
-    const entry = used.get(allocation.memory) ?? { bytes: 0, related: [] };
-    entry.bytes += total;
-    entry.related.push({
-      file: allocation.file,
-      span: allocation.decl.span,
-      message: `${formatQuantity(allocation.bytes, 'size')} × ${allocation.targets.length} = ${formatQuantity(total, 'size')}`,
-    });
-    used.set(allocation.memory, entry);
+    let byDecl = used.get(allocation.memory);
+    if (!byDecl) used.set(allocation.memory, (byDecl = new Map()));
+    const entry = byDecl.get(allocation.decl) ?? { first: allocation, bytes: 0, lines: 0 };
+    entry.bytes += allocation.bytes * allocation.targets.length;
+    entry.lines++;
+    byDecl.set(allocation.decl, entry);
   }
-  for (const [memory, { bytes, related: relatedInfo }] of used) {
+  for (const [memory, byDecl] of used) {
     const spec = memory.array.spec;
     const capacity = (spec.capacity ?? spec.memory)?.value ?? 0;
+    const bytes = [...byDecl.values()].reduce((total, entry) => total + entry.bytes, 0);
     if (bytes <= capacity) continue;
+    const relatedInfo: RelatedInformation[] = [...byDecl].slice(0, MAX_RELATED).map(([decl, entry]) => ({
+      file: entry.first.file,
+      span: decl.span,
+      message:
+        entry.lines > 1
+          ? `${formatQuantity(entry.bytes, 'size')} over ${entry.lines} iterations`
+          : `${formatQuantity(entry.first.bytes, 'size')} × ${entry.first.targets.length} = ${formatQuantity(entry.bytes, 'size')}`,
+    }));
     sink.report({
       file: memory.array.file,
       span: declarationHead(memory.array.decl),

@@ -2,7 +2,7 @@
  * Collects diagnostics and folds the many instances one loop line produces into one
  * (FABRIC-LANGUAGE.md §8): one per (file, range, code), naming the first instance and the count.
  */
-import { SEVERITY_OF, type Diagnostic, type DiagnosticCode, type RelatedInformation, type Span } from '../syntax/source.js';
+import { SEVERITY_OF, type Diagnostic, type DiagnosticCode, type DiagnosticData, type RelatedInformation, type Span } from '../syntax/source.js';
 
 export interface Report {
   file: string;
@@ -16,7 +16,8 @@ export interface Report {
   /** Builds the message from the (possibly folded) subject. */
   message: string | ((subject: string) => string);
   related?: RelatedInformation[];
-  suggestion?: string;
+  /** What a quick fix needs (the did-you-mean replacement, the faster algorithm, the grouped ring). */
+  data?: DiagnosticData;
   /**
    * How bad this instance is (lanes used, a ratio): when instances fold, the message and related
    * information come from the worst one, so a folded `use up to N` is true of all of them.
@@ -57,7 +58,7 @@ export class DiagnosticSink {
         severity: SEVERITY_OF[first.code],
         message,
         related: worst.related ?? [],
-        ...(first.suggestion ? { data: { suggestion: first.suggestion } } : {}),
+        ...(first.data ? { data: first.data } : {}),
       });
     }
     return result;

@@ -115,13 +115,14 @@ export class ReferenceIndex {
     }
     if (name === symbol.name) return undefined;
     if (symbol.kind === 'model') {
-      if (isKind(name)) return `\`${name}\` is a device kind: as the base of a model it would mean the kind's default model, so it cannot name a model; choose another name.`;
+      if (isKind(name)) return `\`${name}\` is a device kind: \`model m : ${name}\` would start from the kind, not from this model; choose another name.`;
     } else if (reservedWords.includes(name)) {
       return `\`${name}\` is a reserved word and cannot name ${KIND_NAMES[symbol.kind]}; choose another name.`;
     }
     const taken = this.clashing(symbol).find((other) => other.name === name);
-    if (taken) return `\`${name}\` is already the name of ${KIND_NAMES[taken.kind]}${taken.file === CATALOG_PATH ? ' in the built-in catalog' : ''}; choose another name.`;
-    return undefined;
+    if (!taken) return undefined;
+    const where = taken.file === CATALOG_PATH ? ' in the built-in catalog' : taken.file !== symbol.file ? ` in ${taken.file.slice(taken.file.lastIndexOf('/') + 1)}` : '';
+    return `\`${name}\` is already the name of ${KIND_NAMES[taken.kind]}${where}; choose another name.`;
   }
 
   private clashing(symbol: NameSymbol): NameSymbol[] {

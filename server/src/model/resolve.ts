@@ -43,7 +43,8 @@ export const DEFAULT_SETTINGS: Settings = {
   hint_threshold: 1.1,
 };
 
-const ALGORITHMS: Record<string, readonly Algorithm[]> = {
+/** The algorithms each statement takes after `using` (§6); `alltoall` has no choice. */
+export const ALGORITHMS: Record<string, readonly Algorithm[]> = {
   allreduce: ['ring', 'tree', 'inc', 'auto'],
   reducescatter: ['ring', 'inc', 'auto'],
   allgather: ['ring', 'hypercast', 'auto'],
@@ -74,6 +75,7 @@ export class FabricResolver {
   private readonly scope: Scope;
   private readonly devices: Device[] = [];
   private readonly links: Link[] = [];
+  private readonly allocations: Allocation[] = [];
   private readonly linkSettings = new Map<LinkDecl, LinkSettings>();
   private readonly workloadDecls = new Map<string, WorkloadDecl>();
   private readonly workloads = new Map<string, Workload>();
@@ -134,7 +136,7 @@ export class FabricResolver {
     const settings = this.readSettings();
     for (const item of this.fabric.items) this.resolveItem(item);
     for (const decl of this.workloadDecls.values()) this.resolveWorkload(decl);
-    const allocations = this.fabric.items.flatMap((item) => (item.type === 'allocate' ? this.resolveAllocations(item) : []));
+    const allocations = this.allocations;
     const expectations = this.fabric.items.flatMap((item) => (item.type === 'expect' ? this.resolveExpectation(item) : []));
     const groups = new Map([...this.scope.groups.keys()].flatMap((name) => {
       const group = this.scope.group(name);
@@ -248,6 +250,9 @@ export class FabricResolver {
         return;
       case 'group':
         this.scope.group(item.name.text);
+        return;
+      case 'allocate':
+        this.allocations.push(...this.resolveAllocations(item));
         return;
       default:
         return;

@@ -8,7 +8,7 @@ import { agree, DiagnosticSink, sortDiagnostics } from '../model/diagnostics.js'
 import type { FileAccess } from '../model/program.js';
 import type { Device, Expectation, FabricModel, ResolvedStatement } from '../model/types.js';
 import { formatIn, formatQuantity } from '../model/units.js';
-import type { Span } from '../syntax/source.js';
+import type { DiagnosticData, Span } from '../syntax/source.js';
 import { collectAssumptions } from './assumptions.js';
 import { CANDIDATES, planCollective, planTransfer, ranksOf, routePlan, type Collective, type Plan } from './collectives.js';
 import { runPhase, type Entity, type EntityOutcome } from './engine.js';
@@ -105,8 +105,8 @@ export class Simulator {
     this.unconstrained = Float64Array.from(this.network.capacities, (c, r) => (this.network.fabricInternal[r] ? Infinity : c));
   }
 
-  private report(span: Span, code: 'unreachable' | 'feature-unsupported' | 'inc-opportunity' | 'ring-order', message: string): void {
-    this.sink.report({ file: this.fabric.file, span, code, message });
+  private report(span: Span, code: 'unreachable' | 'feature-unsupported' | 'inc-opportunity' | 'ring-order', message: string, data?: DiagnosticData): void {
+    this.sink.report({ file: this.fabric.file, span, code, message, data });
   }
 
   private aloneTime(plan: Plan): number {
@@ -162,6 +162,7 @@ export class Simulator {
       statement.span,
       'inc-opportunity',
       `\`using ${fastest}\` would take ${formatQuantity(best, 'time')} instead of ${formatQuantity(mine, 'time')} with ${named} (${(mine / best).toFixed(2)}× faster); use it, or drop \`using\` to let auto choose`,
+      { algorithm: fastest },
     );
   }
 
@@ -187,6 +188,7 @@ export class Simulator {
       statement.span,
       'ring-order',
       `the ring would take ${formatQuantity(better, 'time')} instead of ${formatQuantity(time, 'time')} (${(time / better).toFixed(2)}× faster) with its ranks grouped by switch (${grouped.slice(0, 4).map((d) => d.name).join(', ')}${grouped.length > 4 ? ', …' : ''})`,
+      orderData(grouped),
     );
   }
 
@@ -372,6 +374,29 @@ export class Simulator {
     }
     return { expectation, actual, pass };
   }
+}
+
+/** Longest grouped ring order a `ring-order` hint carries for its quick fix; a longer one would be an unreadable line. */
+const MAX_ORDER_SELECTORS = 256;
+
+/**
+ * The grouped ring order as the fewest selectors that keep it (runs of consecutive indices of one
+ * array become ranges), so a quick fix can write it into the statement.
+ */
+function orderData(devices: Device[]): DiagnosticData | undefined {
+  const order: string[] = [];
+  for (let i = 0; i < devices.length; ) {
+    const first = devices[i];
+    const step = first.index !== undefined && devices[i + 1]?.array === first.array ? devices[i + 1].index! - first.index : 0;
+    let end = i + 1;
+    if (step === 1 || step === -1) {
+      while (end < devices.length && devices[end].array === first.array && devices[end].index === first.index! + (end - i) * step) end++;
+    }
+    order.push(end - i > 1 ? `${first.array.name}[${first.index}..${devices[end - 1].index}]` : first.name);
+    if (order.length > MAX_ORDER_SELECTORS) return undefined;
+    i = end;
+  }
+  return { order };
 }
 
 /** The rate of a lone flow on the idle fabric, media included (§7), with the plan it rests on. */

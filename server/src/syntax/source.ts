@@ -67,6 +67,16 @@ export interface RelatedInformation {
   message: string;
 }
 
+/** Machine-readable payload of a diagnostic, for quick fixes; each field belongs to some codes. */
+export interface DiagnosticData {
+  /** A replacement for the diagnostic's range: the did-you-mean name, the nearest width or unit. */
+  suggestion?: string;
+  /** `inc-opportunity`: the faster algorithm to name after `using`. */
+  algorithm?: string;
+  /** `ring-order`: the ranks grouped by switch, as selectors in ring order (`acc[0..3]`, `acc[8]`). */
+  order?: string[];
+}
+
 export interface Diagnostic {
   file: string;
   span: Span;
@@ -75,7 +85,7 @@ export interface Diagnostic {
   message: string;
   related: RelatedInformation[];
   /** Machine-readable payload for quick fixes, e.g. the did-you-mean replacement. */
-  data?: { suggestion?: string };
+  data?: DiagnosticData;
 }
 
 /** Zero-based line and UTF-16 column. */
