@@ -136,6 +136,8 @@ describe('Fabric in VS Code', () => {
     const editor = await open('examples/ualink_pod.fabric');
     const symbols = (await vscode.commands.executeCommand('vscode.executeDocumentSymbolProvider', editor.document.uri)) as vscode.DocumentSymbol[];
     assert.ok(symbols.some((s) => /ualink_pod/.test(s.name)));
+    await vscode.commands.executeCommand('workbench.action.closeEditorsInOtherGroups');
+    await vscode.commands.executeCommand('workbench.files.action.collapseExplorerFolders');
     await vscode.commands.executeCommand('outline.focus');
     await screenshot('outline');
   });
