@@ -51,6 +51,15 @@ export function documentNames(workspace: Workspace, uri: string): ProgramNames |
   return namesOf(catalogInput);
 }
 
+/** The program's names, the name under the cursor and its file's source, if the cursor is on a name. */
+export function nameAtPosition(workspace: Workspace, uri: string, position: { line: number; character: number }) {
+  const names = documentNames(workspace, uri);
+  if (!names) return undefined;
+  const source = names.source(names.path);
+  const found = source && names.index.at(names.path, source.offset(position));
+  return found && { names, found, source };
+}
+
 /** The URI the client knows a path by: an open document's own URI, the catalog file, or a file URI. */
 export function uriFor(workspace: Workspace, path: string): string {
   for (const state of workspace.documents.values()) if (state.path === path) return state.uri;

@@ -6,30 +6,22 @@
  */
 import { DocumentHighlightKind } from 'vscode-languageserver';
 import { toRange } from '../convert.js';
-import { documentNames, locationOf, occurrencesOf, symbolEverywhere } from '../names.js';
+import { locationOf, nameAtPosition, occurrencesOf, symbolEverywhere } from '../names.js';
 import type { Feature } from './feature.js';
 
 export const navigationFeature: Feature = {
   capabilities: { definitionProvider: true, referencesProvider: true, documentHighlightProvider: true },
   register(connection, workspace) {
-    /** The program's names and the name under the cursor, if any. */
-    const nameAt = (uri: string, position: { line: number; character: number }) => {
-      const names = documentNames(workspace, uri);
-      if (!names) return undefined;
-      const source = names.source(names.path);
-      const found = source && names.index.at(names.path, source.offset(position));
-      return found && { names, found };
-    };
 
     connection.onDefinition(({ textDocument, position }) => {
-      const at = nameAt(textDocument.uri, position);
+      const at = nameAtPosition(workspace, textDocument.uri, position);
       if (!at) return null;
       const { symbol } = at.found;
       return locationOf(workspace, at.names, symbol.file, symbol.span);
     });
 
     connection.onReferences(({ textDocument, position, context }) => {
-      const at = nameAt(textDocument.uri, position);
+      const at = nameAtPosition(workspace, textDocument.uri, position);
       if (!at) return null;
       return occurrencesOf(symbolEverywhere(workspace, at.names, at.found.symbol))
         .filter(({ occurrence }) => context.includeDeclaration || !occurrence.declaration)
@@ -37,7 +29,7 @@ export const navigationFeature: Feature = {
     });
 
     connection.onDocumentHighlight(({ textDocument, position }) => {
-      const at = nameAt(textDocument.uri, position);
+      const at = nameAtPosition(workspace, textDocument.uri, position);
       if (!at) return null;
       const { names, found } = at;
       const source = names.source(names.path);

@@ -7,23 +7,16 @@
  */
 import { LSPErrorCodes, ResponseError, type TextEdit } from 'vscode-languageserver';
 import { toRange } from '../convert.js';
-import { documentNames, occurrencesOf, symbolEverywhere, uriFor } from '../names.js';
+import { nameAtPosition, occurrencesOf, symbolEverywhere, uriFor } from '../names.js';
 import type { Feature } from './feature.js';
 
 export const renameFeature: Feature = {
   capabilities: { renameProvider: { prepareProvider: true } },
   register(connection, workspace) {
-    const nameAt = (uri: string, position: { line: number; character: number }) => {
-      const names = documentNames(workspace, uri);
-      if (!names) return undefined;
-      const source = names.source(names.path);
-      const found = source && names.index.at(names.path, source.offset(position));
-      return found && { names, found, source };
-    };
     const refuse = (message: string) => new ResponseError(LSPErrorCodes.RequestFailed, message);
 
     connection.onPrepareRename(({ textDocument, position }) => {
-      const at = nameAt(textDocument.uri, position);
+      const at = nameAtPosition(workspace, textDocument.uri, position);
       if (!at) return null;
       const { symbol, span } = at.found;
       // The name it has is valid, so what remains is a refusal of the symbol itself (a built-in model).
@@ -33,7 +26,7 @@ export const renameFeature: Feature = {
     });
 
     connection.onRenameRequest(({ textDocument, position, newName }) => {
-      const at = nameAt(textDocument.uri, position);
+      const at = nameAtPosition(workspace, textDocument.uri, position);
       if (!at) return null;
       const views = symbolEverywhere(workspace, at.names, at.found.symbol, [at.found.symbol.name, newName]);
       for (const { names, symbol } of views) {
