@@ -1,6 +1,7 @@
-// Bundles the CLI (and later the server and client) with esbuild; `.fabric` files embed as text.
+// Bundles the CLI, the language server, its worker, the VS Code client and the report view's
+// webview with esbuild (`.fabric` files embed as text), and copies the webview's styles and fonts.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -30,6 +31,18 @@ export async function buildAll({ minify = false } = {}) {
     outdir: 'out',
   });
   await build({ ...options, entryPoints: { extension: 'client/src/extension.ts' }, outdir: 'out', external: ['vscode'] });
+  await buildWebview(options);
+}
+
+/** The files the report view's webview loads (client/src/report-html.ts names them). */
+export const WEBVIEW_FILES = ['report-view.js', 'report-view.css', 'codicon.css', 'codicon.ttf'];
+
+/** The webview's script for the browser, its stylesheet, and the codicons its elements draw with. */
+async function buildWebview({ minify, sourcemap }) {
+  await build({ ...shared, platform: 'browser', target: 'chrome120', format: 'iife', minify, sourcemap, entryPoints: { 'report-view': 'client/webview/report-view.ts' }, outdir: 'out/webview' });
+  mkdirSync('out/webview', { recursive: true });
+  copyFileSync('client/webview/report-view.css', 'out/webview/report-view.css');
+  for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `out/webview/${file}`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) await buildAll();

@@ -1,38 +1,24 @@
 /**
- * The VS Code client: starts the Fabric language server over IPC, registers the commands and the
- * status bar item. The only code that imports `vscode`; it draws what the server computes.
+ * The VS Code client: starts the Fabric language server over IPC, registers the commands, the
+ * report views and the status bar item. The only code that imports `vscode`; it draws what the
+ * server computes.
  */
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { SimulateRequest, TopologyRequest } from '../../shared/protocol';
-import { formatSimulation } from '../../server/src/report/text';
+import { reportStylesheet } from '../../server/src/report/style';
 import type { SimulationReport } from '../../server/src/sim/report';
-
-const SIMULATION_SCHEME = 'fabric-simulation';
+import { exportReport } from './export-report';
+import type { ReportPanel } from './report-panel';
+import { ReportViews } from './report-views';
 
 let client: LanguageClient | undefined;
 
 /** What the extension offers its tests and other extensions. */
 export interface FabricApi {
   client: () => LanguageClient | undefined;
-}
-
-/** Read-only documents showing `fabric simulate` results, one per simulated file. */
-class SimulationDocuments implements vscode.TextDocumentContentProvider {
-  private readonly texts = new Map<string, string>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
-
-  show(source: vscode.Uri, report: SimulationReport): vscode.Uri {
-    const uri = vscode.Uri.from({ scheme: SIMULATION_SCHEME, path: `${source.path}.simulation.txt`, query: source.toString() });
-    this.texts.set(uri.toString(), formatSimulation(report));
-    this.changed.fire(uri);
-    return uri;
-  }
-
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.texts.get(uri.toString()) ?? 'Run "Fabric: Simulate" on a .fabric file.';
-  }
+  /** The open report views. */
+  reports: () => ReportPanel[];
 }
 
 function activeFabricUri(argument?: unknown): vscode.Uri | undefined {
@@ -64,12 +50,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<Fabric
   };
   client = new LanguageClient('fabric', 'Fabric', serverOptions, clientOptions);
 
-  const documents = new SimulationDocuments();
+  const reports = new ReportViews(context.extensionUri, reportStylesheet, () => client);
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 50);
   status.name = 'Fabric';
   status.command = 'fabric.simulate';
 
-  const simulate = async (argument?: unknown): Promise<SimulationReport | undefined> => {
+  /** Opens (or reveals) the document's report view, scrolled to a workload when the code lens above one asks. */
+  const showReport = (argument?: unknown, workload?: unknown): ReportPanel | undefined => {
+    const uri = activeFabricUri(argument);
+    if (!uri) {
+      void vscode.window.showWarningMessage('Fabric: open a .fabric file to see its report.');
+      return undefined;
+    }
+    const panel = reports.show(uri);
+    if (typeof workload === 'string') panel.revealWorkload(workload);
+    return panel;
+  };
+
+  /** Simulates the document and shows its report; answers with the JSON report (tests read it). */
+  const simulate = async (argument?: unknown, workload?: unknown): Promise<SimulationReport | undefined> => {
     const uri = activeFabricUri(argument);
     if (!uri || !client) {
       void vscode.window.showWarningMessage('Fabric: open a .fabric file to simulate it.');
@@ -83,11 +82,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<Fabric
       void vscode.window.showWarningMessage(`Fabric: ${vscode.workspace.asRelativePath(uri)} declares no fabric to simulate.`);
       return undefined;
     }
-    const shown = documents.show(uri, report);
-    const document = await vscode.workspace.openTextDocument(shown);
-    await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: true });
+    showReport(uri, workload);
     void updateStatus();
     return report;
+  };
+
+  /** Exports to `target` (a URI or a path; tests pass one), else to where a save dialog says. */
+  const exportCommand = async (argument?: unknown, target?: unknown): Promise<vscode.Uri | undefined> => {
+    const uri = activeFabricUri(argument);
+    if (!uri || !client) {
+      void vscode.window.showWarningMessage('Fabric: open a .fabric file to export its report.');
+      return undefined;
+    }
+    const destination = typeof target === 'string' ? vscode.Uri.file(target) : target instanceof vscode.Uri ? target : undefined;
+    try {
+      return await exportReport(client, uri, reports.get(uri)?.state.expandedGroups ?? [], destination);
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Fabric: ${(error as Error).message}`);
+      return undefined;
+    }
   };
 
   let statusRun = 0;
@@ -125,10 +138,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Fabric
   context.subscriptions.push(
     output,
     status,
-    vscode.workspace.registerTextDocumentContentProvider(SIMULATION_SCHEME, documents),
+    reports,
     vscode.commands.registerCommand('fabric.simulate', simulate),
+    vscode.commands.registerCommand('fabric.showReport', (argument?: unknown, workload?: unknown) => showReport(argument, workload) !== undefined),
+    vscode.commands.registerCommand('fabric.exportReport', exportCommand),
     vscode.commands.registerCommand('fabric.restartServer', async () => {
       await client?.restart();
+      reports.refreshAll();
       scheduleStatus();
     }),
     vscode.window.onDidChangeActiveTextEditor(scheduleStatus),
@@ -137,7 +153,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Fabric
 
   await client.start();
   scheduleStatus();
-  return { client: () => client };
+  return { client: () => client, reports: () => reports.all() };
 }
 
 export async function deactivate(): Promise<void> {

@@ -4,9 +4,10 @@
 // build of VS Code) on a free loopback port, opens the workbench in headless Debian chromium with
 // the extension under test and the test suite, and exits with the suite's exit code.
 // Extra environment: FABRIC_E2E_VSIX (install that .vsix and test it instead of the development
-// folder), FABRIC_SCREENSHOT_DIR (the suite asks for screenshots by writing NAME.request there).
+// folder), FABRIC_SCREENSHOT_DIR (the suite asks for screenshots by writing NAME.request there, and
+// for a click in a webview by writing NAME.click holding a CSS selector; NAME.clicked answers).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -44,6 +45,17 @@ function serverEnvironment() {
   const env = { ...process.env, EXTENSIONS_GALLERY: '{"serviceUrl":""}' };
   delete env.VSCODE_IPC_HOOK_CLI;
   return env;
+}
+
+/** Clicks the first element matching `selector` in any frame (webviews are nested iframes); answers `clicked` or why not. */
+async function clickInWebview(page, selector) {
+  for (const frame of page.frames()) {
+    const target = await frame.$(selector).catch(() => null);
+    if (!target) continue;
+    await target.click();
+    return 'clicked';
+  }
+  return `no frame holds ${selector}`;
 }
 
 async function main() {
@@ -130,6 +142,12 @@ async function main() {
           const target = join(screenshots, name.replace(/\.request$/, '.png'));
           await page.screenshot({ path: target });
           unlinkSync(join(screenshots, name));
+        }
+        for (const name of readdirSync(screenshots).filter((f) => f.endsWith('.click'))) {
+          const request = join(screenshots, name);
+          const answer = await clickInWebview(page, readFileSync(request, 'utf8'));
+          writeFileSync(request.replace(/\.click$/, '.clicked'), answer);
+          unlinkSync(request);
         }
       } finally {
         busy = false;

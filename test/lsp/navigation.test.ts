@@ -293,7 +293,9 @@ describe('navigation, rename, inlay hints and code lenses', () => {
         before.map((l) => [l.range.start, l.command?.title, l.command?.command, l.command?.arguments]),
         [
           [positionAt(text, text.indexOf('pod')), 'Simulate', 'fabric.simulate', [doc]],
+          [positionAt(text, text.indexOf('pod')), 'Show report', 'fabric.showReport', [doc]],
           [positionAt(text, text.indexOf('step')), 'Simulate', 'fabric.simulate', [doc, 'step']],
+          [positionAt(text, text.indexOf('step')), 'Show report', 'fabric.showReport', [doc, 'step']],
         ],
       );
       assert.equal((await hints(doc, text)).filter((h) => !/B\/s/.test(String(h.label))).length, 0, 'no times before a simulation');
@@ -320,8 +322,8 @@ describe('navigation, rename, inlay hints and code lenses', () => {
       assert.match(JSON.stringify(times[0].tooltip), /Simulated time of `allreduce` \((ring|tree|inc)\) in workload `step`/);
 
       const after = await lenses(doc);
-      assert.equal(after[1].command?.title.replace(/[\d.]+ (µs|ms)$/, 'TIME'), 'Simulate · TIME');
-      close(after[1].command!.title.slice('Simulate · '.length), report.workloads[0].time_s);
+      assert.equal(after[2].command?.title.replace(/[\d.]+ (µs|ms)$/, 'TIME'), 'Simulate · TIME');
+      close(after[2].command!.title.slice('Simulate · '.length), report.workloads[0].time_s);
       assert.ok(refreshes.inlayHints > seen.inlayHints, 'inlay hints refreshed');
       assert.ok(refreshes.codeLenses > seen.codeLenses, 'code lenses refreshed');
     });
@@ -338,7 +340,7 @@ describe('navigation, rename, inlay hints and code lenses', () => {
       const kept = await timed(resized);
       assert.deepEqual(kept.map((h) => h.label), fresh.map((h) => h.label));
       assert.match(JSON.stringify(kept[0].tooltip), /earlier version of this file; updating/);
-      assert.match((await lenses(doc))[1].command!.title, /^Simulate · was [\d.]+ (µs|ms)$/);
+      assert.match((await lenses(doc))[2].command!.title, /^Simulate · was [\d.]+ (µs|ms)$/);
 
       // The statements swapped lines: no time may land on the wrong one.
       const swapped = resized.replace('    allreduce 128 MiB over acc\n    parallel { allgather 16 MiB over tp  flow 1 MiB acc[2] -> acc[3] }\n', '    parallel { allgather 16 MiB over tp  flow 1 MiB acc[2] -> acc[3] }\n    allreduce 128 MiB over acc\n');

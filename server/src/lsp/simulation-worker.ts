@@ -1,6 +1,7 @@
 /**
  * The simulation runs here, off the language server's main thread, so hover and completion never
- * wait behind it. An edit that makes a running simulation stale terminates this worker.
+ * wait behind it; so does the report's layout when a report view or an export asks for it. An
+ * edit that makes a running simulation stale terminates this worker.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
@@ -9,6 +10,7 @@ import { toReport } from '../sim/json.js';
 import type { SimulationReport } from '../sim/report.js';
 import { simulateSource } from '../sim/simulate.js';
 import type { Diagnostic } from '../syntax/source.js';
+import { renderReport, type RenderJob, type RenderOutput } from './report-render.js';
 
 export interface SimulationJob {
   id: number;
@@ -17,13 +19,16 @@ export interface SimulationJob {
   /** Texts of open documents by path: they win over the disk. */
   overlays: Record<string, string>;
   limits: Partial<Limits>;
+  /** The document's URI (for the report's source map), and what of the report to render, if anything. */
+  uri: string;
+  render?: RenderJob;
 }
 
 export type SimulationAnswer =
-  | { id: number; report: SimulationReport; diagnostics: Diagnostic[] }
+  | { id: number; report: SimulationReport; diagnostics: Diagnostic[]; rendered?: RenderOutput }
   | { id: number; error: string };
 
-parentPort?.on('message', (job: SimulationJob) => {
+parentPort?.on('message', async (job: SimulationJob) => {
   const files = {
     read(path: string): string | undefined {
       if (path in job.overlays) return job.overlays[path];
@@ -37,7 +42,8 @@ parentPort?.on('message', (job: SimulationJob) => {
   let answer: SimulationAnswer;
   try {
     const { check, simulation } = simulateSource(job.path, job.text, files, { limits: job.limits });
-    answer = { id: job.id, report: toReport(check, simulation), diagnostics: check.diagnostics };
+    const rendered = job.render && (await renderReport(check, simulation, job.uri, job.render));
+    answer = { id: job.id, report: toReport(check, simulation), diagnostics: check.diagnostics, ...(rendered ? { rendered } : {}) };
   } catch (error) {
     answer = { id: job.id, error: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) };
   }

@@ -5,6 +5,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import type { ClientCapabilities, Connection, Diagnostic as LspDiagnostic } from 'vscode-languageserver';
+import type { RenderedReport } from '../../../shared/protocol.js';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { checkText, type CheckResult } from '../model/check.js';
 import type { Limits } from '../model/limits.js';
@@ -14,7 +15,8 @@ import type { SimulationReport } from '../sim/report.js';
 import type { Diagnostic, SourceFile } from '../syntax/source.js';
 import { uriOfPath } from './catalog-file.js';
 import { toLspDiagnostic, uriToPath } from './convert.js';
-import { SimulationRunner } from './simulation-runner.js';
+import type { RenderJob } from './report-render.js';
+import { SimulationRunner, type RunOutcome } from './simulation-runner.js';
 
 export interface ServerSettings {
   /** Milliseconds of quiet after an edit before checking. */
@@ -39,6 +41,11 @@ export interface DocumentState {
   network?: Network;
   report?: SimulationReport;
   reportVersion?: number;
+  /** The report view's rendering from a simulation run while a view was open, and the check it belongs to. */
+  rendered?: RenderedReport;
+  renderedGeneration?: number;
+  /** The groups the simulation in flight renders for a view, so that a view's request waits for it rather than starting another. */
+  rendering?: { generation: number; expandedGroups: string[] };
   timer?: NodeJS.Timeout;
   /** Requests waiting for the simulation of the current version. */
   waiters: ((report: SimulationReport | undefined) => void)[];
@@ -53,6 +60,8 @@ export class Workspace {
   roots: string[] = [];
   /** Called when a simulation report is stored, so that features showing its figures can have the client refresh them. */
   readonly reportListeners: ((state: DocumentState) => void)[] = [];
+  /** Documents with an open report view → the groups it shows expanded: their simulations render the report too. */
+  readonly reportViews = new Map<string, string[]>();
   private readonly runner: SimulationRunner;
   /** Diagnostics each root document contributes to each file (its own and the files it imports). */
   private readonly published = new Map<string, Map<string, LspDiagnostic[]>>();
@@ -171,6 +180,26 @@ export class Workspace {
     });
   }
 
+  /** Simulates the current version again (a report view wants other groups expanded) and resolves once that run settles. */
+  resimulate(state: DocumentState): Promise<SimulationReport | undefined> {
+    this.current(state);
+    return new Promise((resolve) => {
+      state.waiters.push(resolve);
+      this.simulate(state);
+    });
+  }
+
+  /** Renders the current text's report for export, in the worker, leaving the document's state alone. */
+  renderOnce(state: DocumentState, render: RenderJob): Promise<RunOutcome> {
+    return this.runner.run(`${state.uri}\u0000export`, { path: state.path, text: state.document.getText(), overlays: this.overlaysFor(state), limits: this.settings.limits, uri: state.uri, render });
+  }
+
+  private overlaysFor(state: DocumentState): Record<string, string> {
+    const overlays: Record<string, string> = {};
+    for (const other of this.documents.values()) if (other !== state) overlays[other.path] = other.document.getText();
+    return overlays;
+  }
+
   private simulate(state: DocumentState): void {
     const check = state.check;
     const version = state.checkedVersion;
@@ -179,18 +208,26 @@ export class Workspace {
       this.settle(state, undefined);
       return;
     }
-    const overlays: Record<string, string> = {};
-    for (const other of this.documents.values()) if (other !== state) overlays[other.path] = other.document.getText();
-    void this.runner.run(state.uri, { path: state.path, text: state.document.getText(), overlays, limits: this.settings.limits }).then((outcome) => {
-      if (!this.documents.has(state.uri) || state.generation !== generation) return;
+    const expandedGroups = this.reportViews.get(state.uri);
+    state.rendering = expandedGroups && { generation, expandedGroups };
+    const render: RenderJob | undefined = expandedGroups && { expandedGroups, output: 'view' };
+    void this.runner.run(state.uri, { path: state.path, text: state.document.getText(), overlays: this.overlaysFor(state), limits: this.settings.limits, uri: state.uri, render }).then((outcome) => {
+      if (!this.documents.has(state.uri) || state.generation !== generation || outcome.kind === 'cancelled') return;
+      state.rendering = undefined;
       switch (outcome.kind) {
-        case 'done':
+        case 'done': {
           state.report = outcome.answer.report;
           state.reportVersion = version;
+          const rendered = outcome.answer.rendered;
+          if (rendered?.output === 'view' && expandedGroups && version !== undefined) {
+            state.rendered = { version, expandedGroups, sections: rendered.sections, sources: rendered.sources };
+            state.renderedGeneration = generation;
+          }
           this.publishFor(state, outcome.answer.diagnostics);
           this.settle(state, state.report);
           for (const listener of this.reportListeners) listener(state);
           return;
+        }
         case 'timeout':
           this.publishFor(state, [...check.diagnostics, this.timeoutDiagnostic(state, outcome.budgetMs)]);
           this.settle(state, undefined);
@@ -198,8 +235,6 @@ export class Workspace {
         case 'failed':
           this.connection.console.error(`simulation of ${state.uri} failed: ${outcome.error}`);
           this.settle(state, undefined);
-          return;
-        case 'cancelled':
           return;
       }
     });

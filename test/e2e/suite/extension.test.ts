@@ -1,8 +1,9 @@
-/** The extension in a real VS Code: diagnostics, hover, completion, quick fix, simulate, format, definition. */
+/** The extension in a real VS Code: diagnostics, hover, completion, quick fix, simulate, format, definition (the report view: report.test.ts). */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { FabricApi } from '../../../client/src/extension';
 import { codeOf, diagnosticsWith, markdownOf, open, REPO, screenshot, sleep, waitFor } from './helpers';
 
 const EXTENSION_ID = 'fabric-tools.fabric-scaleup';
@@ -95,16 +96,17 @@ describe('Fabric in VS Code', () => {
     await waitFor('the unknown-name diagnostic to go', () => !vscode.languages.getDiagnostics(document.uri).some((d) => codeOf(d) === 'unknown-name'));
   });
 
-  it('runs Fabric: Simulate and shows the result', async () => {
+  it('runs Fabric: Simulate and shows the report', async () => {
     const editor = await open('examples/nvl72.fabric');
     const report = (await vscode.commands.executeCommand('fabric.simulate')) as { fabric: string; workloads: { name: string; time_s: number }[] } | undefined;
     assert.ok(report);
     assert.equal(report.fabric, 'nvl72');
     assert.ok(report.workloads.length > 0 && report.workloads.every((w) => w.time_s > 0));
-    const shown = await waitFor('the simulation document', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'fabric-simulation' && d.uri.path.endsWith('nvl72.fabric.simulation.txt')));
-    assert.match(shown.getText(), /^fabric nvl72$/m);
-    assert.match(shown.getText(), new RegExp(`^workload ${report.workloads[0].name}: `, 'm'));
-    assert.notEqual(editor.document.uri.toString(), shown.uri.toString());
+    const api = vscode.extensions.getExtension<FabricApi>(EXTENSION_ID)!.exports;
+    const panel = await waitFor('the report view', () => api.reports().find((p) => p.document.toString() === editor.document.uri.toString()));
+    const shown = await waitFor('the report shown', () => panel.shown?.reportVersion === editor.document.version && panel.shown, 60_000);
+    assert.equal(shown.heading, 'nvl72');
+    assert.equal(shown.banner, null);
   });
 
   it('formats a document into the canonical layout, idempotently', async () => {

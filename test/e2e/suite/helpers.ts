@@ -1,5 +1,5 @@
 /** Small helpers for driving VS Code from the extension host in end-to-end tests. */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 
@@ -48,6 +48,19 @@ export async function screenshot(name: string): Promise<void> {
   await sleep(600);
   writeFileSync(join(dir, `${name}.request`), '');
   await waitFor(`screenshot ${name}`, () => existsSync(join(dir, `${name}.png`)) && !existsSync(join(dir, `${name}.request`)), 15_000);
+}
+
+let clicks = 0;
+
+/** Asks the launcher to click, with the real mouse, the first element matching `selector` in a webview. */
+export async function clickInWebview(selector: string): Promise<void> {
+  const dir = process.env.FABRIC_SCREENSHOT_DIR;
+  if (!dir) throw new Error('clicking in a webview needs the launcher (FABRIC_SCREENSHOT_DIR)');
+  const name = join(dir, `click-${++clicks}`);
+  writeFileSync(`${name}.click`, selector);
+  const answer = await waitFor(`the click on ${selector}`, () => existsSync(`${name}.clicked`) && readFileSync(`${name}.clicked`, 'utf8'), 15_000);
+  unlinkSync(`${name}.clicked`);
+  if (answer !== 'clicked') throw new Error(answer);
 }
 
 export function markdownOf(hovers: vscode.Hover[]): string {

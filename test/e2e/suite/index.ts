@@ -2,5 +2,5 @@
 import { runMocha } from './mocha-runner';
 
 export function run(): Promise<void> {
-  return runMocha(() => import('./extension.test'));
+  return runMocha(() => Promise.all([import('./extension.test'), import('./report.test')]));
 }

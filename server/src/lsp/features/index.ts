@@ -8,10 +8,11 @@ import { codeLensFeature } from './code-lens.js';
 import { inlayHintsFeature } from './inlay-hints.js';
 import { navigationFeature } from './navigation.js';
 import { renameFeature } from './rename.js';
+import { reportFeature } from './report.js';
 import { documentSymbolsFeature } from './document-symbols.js';
 import { foldingFeature } from './folding.js';
 import { formattingFeature } from './formatting.js';
 import { semanticTokensFeature } from './semantic-tokens.js';
 import { workspaceSymbolsFeature } from './workspace-symbols.js';
 
-export const FEATURES: Feature[] = [hoverFeature, customRequestsFeature, navigationFeature, renameFeature, inlayHintsFeature, codeLensFeature, completionFeature, codeActionsFeature, formattingFeature, foldingFeature, documentSymbolsFeature, workspaceSymbolsFeature, semanticTokensFeature];
+export const FEATURES: Feature[] = [hoverFeature, customRequestsFeature, reportFeature, navigationFeature, renameFeature, inlayHintsFeature, codeLensFeature, completionFeature, codeActionsFeature, formattingFeature, foldingFeature, documentSymbolsFeature, workspaceSymbolsFeature, semanticTokensFeature];
