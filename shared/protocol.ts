@@ -104,6 +104,7 @@ export interface ReportError {
 export interface RenderedReport {
   /** The document version the report was rendered from (older than the answer's while there are errors). */
   version: number;
+  /** The groups drawn expanded: those asked for, less any too large to draw device by device. */
   expandedGroups: string[];
   /** The report's sections, the topology drawing among them: HTML and SVG markup from the report engine. */
   sections: string;

@@ -33,6 +33,8 @@ export class ReportPanel {
   private expandedGroups: string[];
   private requests = 0;
   private ready = false;
+  /** A workload to scroll to once the webview shows a report (the code lens above a workload). */
+  private pendingWorkload: string | undefined;
   private disposed = false;
   private readonly changed = new vscode.EventEmitter<ShownReport>();
   /** Fires when the webview reports what it shows. */
@@ -71,6 +73,7 @@ export class ReportPanel {
     });
     if (request !== this.requests || !result || this.disposed) return;
     this.result = result;
+    this.dropRefusedGroups(result);
     this.post();
   }
 
@@ -83,7 +86,8 @@ export class ReportPanel {
   }
 
   revealWorkload(name: string): void {
-    this.postMessage({ type: 'reveal-workload', name });
+    this.pendingWorkload = name;
+    if (this.ready && this.result) this.post();
   }
 
   get state(): ReportViewState {
@@ -131,9 +135,21 @@ export class ReportPanel {
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
 
+  /** A group the server left collapsed (too many devices) leaves the view's list, with a word why. */
+  private dropRefusedGroups(result: ReportResult): void {
+    const report = result.report;
+    if (!report || report.version !== result.version) return;
+    const refused = this.expandedGroups.filter((group) => !report.expandedGroups.includes(group));
+    if (refused.length === 0) return;
+    this.expandedGroups = report.expandedGroups;
+    void vscode.window.showInformationMessage(`Fabric: ${refused.join(', ')} ${refused.length === 1 ? 'has' : 'have'} too many devices to draw one by one, so ${refused.length === 1 ? 'it stays a group' : 'they stay groups'}.`);
+  }
+
   private post(): void {
     if (!this.result) return;
     this.postMessage({ type: 'report', result: this.result, state: this.state });
+    if (this.pendingWorkload) this.postMessage({ type: 'reveal-workload', name: this.pendingWorkload });
+    this.pendingWorkload = undefined;
     const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.document.toString());
     if (editor) this.highlightAt(editor.selection.active);
   }

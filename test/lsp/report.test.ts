@@ -102,6 +102,17 @@ describe('report view requests', () => {
     assert.equal(again?.report?.sections, collapsed?.report?.sections);
   });
 
+  it('leaves a group too large to draw device by device collapsed', async () => {
+    const doc = uri('huge-group.fabric');
+    await client.open(doc, POD.replace('gpu acc[8]', 'gpu acc[256]').replace('for i in 0..7', 'for i in 0..255'));
+    const collapsed = await report(doc);
+    const groups = [...collapsed!.report!.sections.matchAll(/data-group="([^"]+)"/g)].map((m) => m[1]);
+    assert.deepEqual(groups, ['acc[*]']);
+    const refused = await report(doc, groups);
+    assert.deepEqual(refused?.report?.expandedGroups, []);
+    assert.equal(refused?.report?.sections, collapsed?.report?.sections);
+  });
+
   it('answers for a file without a fabric, and for a closed view', async () => {
     const doc = uri('models-only.fabric');
     await client.open(doc, 'model m : switch { lanes: 16 }\n');

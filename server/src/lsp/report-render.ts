@@ -7,6 +7,7 @@
 import type { ElementSource } from '../../../shared/protocol.js';
 import type { CheckResult } from '../model/check.js';
 import type { ReportData, SourceLocation } from '../report/data.js';
+import { MAX_DRAWN_NODES } from '../report/groups.js';
 import { buildReportData } from '../report/data.js';
 import { renderReportPage, renderReportSections, reportStylesheet } from '../report/html.js';
 import { layoutTopology, type TopologyLayout } from '../report/layout.js';
@@ -22,15 +23,21 @@ export interface RenderJob {
 }
 
 export type RenderOutput =
-  | { output: 'view'; sections: string; sources: Record<string, ElementSource> }
+  /** `expandedGroups`: those of the job drawn expanded (a group too large stays collapsed). */
+  | { output: 'view'; sections: string; sources: Record<string, ElementSource>; expandedGroups: string[] }
   | { output: 'html' | 'svg'; text: string };
+
+/** Groups with more members stay collapsed: elkjs needs seconds per thousand nodes (groups.ts folds past the same count). */
+const MAX_EXPANDED_MEMBERS = MAX_DRAWN_NODES;
 
 export async function renderReport(check: CheckResult, simulation: Simulation | undefined, uri: string, job: RenderJob): Promise<RenderOutput> {
   const data = buildReportData(check, simulation);
-  const layout = await layoutTopology(data, { expandedGroups: job.expandedGroups });
+  const expandable = new Set(data.topology.groups.filter((group) => group.count <= MAX_EXPANDED_MEMBERS).map((group) => group.id));
+  const expandedGroups = job.expandedGroups.filter((group) => expandable.has(group));
+  const layout = await layoutTopology(data, { expandedGroups });
   switch (job.output) {
     case 'view':
-      return { output: 'view', sections: renderReportSections(data, layout), sources: elementSources(data, layout, uri) };
+      return { output: 'view', sections: renderReportSections(data, layout), sources: elementSources(data, layout, uri), expandedGroups };
     case 'svg':
       return { output: 'svg', text: standaloneSvg(renderTopologySvg(data, layout)) };
     case 'html':

@@ -41,9 +41,9 @@ export interface DocumentState {
   network?: Network;
   report?: SimulationReport;
   reportVersion?: number;
-  /** The report view's rendering from a simulation run while a view was open, and the check it belongs to. */
+  /** The report view's rendering from a simulation run while a view was open, and the check and groups it was asked for. */
   rendered?: RenderedReport;
-  renderedGeneration?: number;
+  renderedFor?: { generation: number; expandedGroups: string[] };
   /** The groups the simulation in flight renders for a view, so that a view's request waits for it rather than starting another. */
   rendering?: { generation: number; expandedGroups: string[] };
   timer?: NodeJS.Timeout;
@@ -220,8 +220,8 @@ export class Workspace {
           state.reportVersion = version;
           const rendered = outcome.answer.rendered;
           if (rendered?.output === 'view' && expandedGroups && version !== undefined) {
-            state.rendered = { version, expandedGroups, sections: rendered.sections, sources: rendered.sources };
-            state.renderedGeneration = generation;
+            state.rendered = { version, expandedGroups: rendered.expandedGroups, sections: rendered.sections, sources: rendered.sources };
+            state.renderedFor = { generation, expandedGroups };
           }
           this.publishFor(state, outcome.answer.diagnostics);
           this.settle(state, state.report);

@@ -28,7 +28,7 @@ const sameGroups = (a: readonly string[], b: readonly string[]) => a.length === 
 
 /** The rendering of the current check with these groups, waiting for (or starting) the run that makes it. */
 async function currentRendering(workspace: Workspace, state: DocumentState, expandedGroups: string[]): Promise<RenderedReport | undefined> {
-  const matches = () => state.rendered !== undefined && state.renderedGeneration === state.generation && sameGroups(state.rendered.expandedGroups, expandedGroups);
+  const matches = () => state.rendered !== undefined && state.renderedFor?.generation === state.generation && sameGroups(state.renderedFor.expandedGroups, expandedGroups);
   // Each pass waits for one run to settle; an edit meanwhile starts a newer run, which the next pass waits for.
   for (let pass = 0; pass < 3 && !matches(); pass++) {
     const check = workspace.current(state);
@@ -46,7 +46,7 @@ export const reportFeature: Feature = {
     /** The last rendering of each document while it had no errors: what its view shows while it has some. */
     const lastGood = new WeakMap<DocumentState, RenderedReport>();
     workspace.reportListeners.push((state) => {
-      if (state.rendered && state.renderedGeneration === state.generation && state.check && errorsOf(state.check).length === 0) lastGood.set(state, state.rendered);
+      if (state.rendered && state.renderedFor?.generation === state.generation && state.check && errorsOf(state.check).length === 0) lastGood.set(state, state.rendered);
     });
 
     connection.onRequest(ReportRequest, async ({ uri, expandedGroups }) => {
