@@ -37,15 +37,24 @@ export function cursor(marked: string): { text: string; position: Position } {
   return { text: marked.slice(0, offset) + marked.slice(offset + CURSOR.length), position: { line, character } };
 }
 
+export interface ServerProcessOptions {
+  /** Flags for node itself, before the script (such as `--require` of a probe). */
+  nodeArgs?: string[];
+  /** Opens an IPC channel to the server process, for a probe preloaded with `nodeArgs`. */
+  ipc?: boolean;
+}
+
 export class LspClient {
   readonly connection: ProtocolConnection;
-  private readonly process: ChildProcess;
+  /** The server process (for its exit code, or a probe's IPC channel). */
+  readonly process: ChildProcess;
   private readonly diagnostics = new Map<string, Diagnostic[][]>();
   private readonly listeners: (() => void)[] = [];
   stderr = '';
 
-  constructor(args: string[] = ['lsp', '--stdio']) {
-    this.process = spawn(process.execPath, [join(process.cwd(), 'bin/fabric.js'), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(args: string[] = ['lsp', '--stdio'], options: ServerProcessOptions = {}) {
+    const stdio = options.ipc ? (['pipe', 'pipe', 'pipe', 'ipc'] as const) : (['pipe', 'pipe', 'pipe'] as const);
+    this.process = spawn(process.execPath, [...(options.nodeArgs ?? []), join(process.cwd(), 'bin/fabric.js'), ...args], { stdio: [...stdio] });
     this.process.stderr!.on('data', (chunk) => (this.stderr += chunk));
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification(PublishDiagnosticsNotification.type, ({ uri, diagnostics }) => {

@@ -1,5 +1,6 @@
 /** Resolved-model behaviour: integer arithmetic, units in SI, loops, selectors, models, ports. */
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { describe, it } from 'node:test';
 import { packSubLinks } from '../../server/src/model/checks.js';
 import type { Link } from '../../server/src/model/types.js';
@@ -138,22 +139,62 @@ describe('models and links', () => {
   });
 });
 
+/** The reference: best fit, widest first, one sub-link at a time. */
+function bestFitOneByOne(widths: number[], ports: { width: number; count: number }[]): number {
+  const unopened = ports.map((p) => ({ width: p.width, left: p.count })).sort((a, b) => b.width - a.width);
+  const open: number[] = [];
+  let unplaced = 0;
+  for (const width of [...widths].sort((a, b) => b - a)) {
+    let best = -1;
+    for (let i = 0; i < open.length; i++) if (open[i] >= width && (best < 0 || open[i] < open[best])) best = i;
+    if (best >= 0) {
+      open[best] -= width;
+      continue;
+    }
+    const group = unopened.find((g) => g.left > 0 && g.width >= width);
+    if (!group) unplaced++;
+    else {
+      group.left--;
+      open.push(group.width - width);
+    }
+  }
+  return unplaced;
+}
+
 describe('port packing', () => {
   const link = {} as Link;
-  const demands = (...widths: number[]) => widths.map((width) => ({ width, link }));
+  const demands = (...widths: number[]) => widths.map((width) => ({ width, count: 1, link }));
 
   it('splits a wide port into narrower power-of-two sub-links', () => {
-    assert.equal(packSubLinks(demands(8, 4, 4), [{ protocol: 'pcie6', width: 16, count: 1 }]).length, 0);
-    assert.equal(packSubLinks(demands(4, 4, 4, 4, 4), [{ protocol: 'pcie6', width: 16, count: 1 }]).length, 1);
+    assert.equal(packSubLinks(demands(8, 4, 4), [{ protocol: 'pcie6', width: 16, count: 1 }]), 0);
+    assert.equal(packSubLinks(demands(4, 4, 4, 4, 4), [{ protocol: 'pcie6', width: 16, count: 1 }]), 1);
   });
 
   it('never places a sub-link on a narrower port', () => {
-    assert.equal(packSubLinks(demands(16), [{ protocol: 'pcie6', width: 8, count: 4 }]).length, 1);
+    assert.equal(packSubLinks(demands(16), [{ protocol: 'pcie6', width: 8, count: 4 }]), 1);
   });
 
   it('packs into as few ports as possible', () => {
-    assert.equal(packSubLinks(demands(8, 8, 8), [{ protocol: 'pcie6', width: 16, count: 1 }, { protocol: 'pcie6', width: 8, count: 1 }]).length, 0);
-    assert.equal(packSubLinks(demands(4, 2, 2, 2, 2), [{ protocol: 'ualink', width: 4, count: 3 }]).length, 0);
-    assert.equal(packSubLinks(demands(4, 4, 2, 2, 2, 2), [{ protocol: 'ualink', width: 4, count: 3 }]).length, 2);
+    assert.equal(packSubLinks(demands(8, 8, 8), [{ protocol: 'pcie6', width: 16, count: 1 }, { protocol: 'pcie6', width: 8, count: 1 }]), 0);
+    assert.equal(packSubLinks(demands(4, 2, 2, 2, 2), [{ protocol: 'ualink', width: 4, count: 3 }]), 0);
+    assert.equal(packSubLinks(demands(4, 4, 2, 2, 2, 2), [{ protocol: 'ualink', width: 4, count: 3 }]), 2);
+  });
+
+  it('packs a link of 2^32 sub-links at once, not one by one (a fuzz finding: it ran out of memory)', () => {
+    assert.equal(packSubLinks([{ width: 4, count: 2 ** 32, link }], [{ protocol: 'ualink', width: 4, count: 4 }]), 2 ** 32 - 4);
+    assert.equal(packSubLinks([{ width: 1, count: 2 ** 40, link }], [{ protocol: 'pcie6', width: 16, count: 2 ** 36 }]), 0);
+  });
+
+  it('packs in bulk exactly as best fit one sub-link at a time does', () => {
+    const widths = fc.constantFrom(1, 2, 4, 8, 16);
+    const groups = fc.array(fc.record({ width: widths, count: fc.integer({ min: 1, max: 6 }) }), { maxLength: 5 });
+    fc.assert(
+      fc.property(groups, groups, (wanted, offered) => {
+        const ports = offered.map((p) => ({ protocol: 'pcie6', ...p }));
+        const one = wanted.flatMap((d) => demands(...Array<number>(d.count).fill(d.width)));
+        assert.equal(packSubLinks(wanted.map((d) => ({ ...d, link })), ports), bestFitOneByOne(one.map((d) => d.width), ports));
+      }),
+      { seed: 9, numRuns: 1_000 },
+    );
   });
 });

@@ -125,32 +125,47 @@ function sum(links: Link[]): number {
   return links.reduce((total, link) => total + link.bandwidth, 0);
 }
 
-interface Demand {
+/** `count` sub-links of one width, from one link. */
+export interface Demand {
   width: number;
+  count: number;
   link: Link;
 }
 
-/** Packs sub-links into ports, widest first, best fit; returns the sub-links that do not fit (§4). */
-export function packSubLinks(demands: Demand[], ports: PortGroup[]): Demand[] {
+/**
+ * Packs sub-links into ports, widest first, best fit (§4); returns how many do not fit. Best fit
+ * fills the port it picks until the width no longer fits, so ports are counted by their free
+ * lanes and filled in bulk: the work grows with the number of links, not with their counts.
+ */
+export function packSubLinks(demands: Demand[], ports: PortGroup[]): number {
   const unopened = ports.map((group) => ({ width: group.width, left: group.count })).sort((a, b) => b.width - a.width);
-  const open: number[] = [];
-  const unplaced: Demand[] = [];
+  /** Opened ports by their free lanes. */
+  const open = new Map<number, number>();
+  const addOpen = (free: number, count: number) => {
+    if (count > 0) open.set(free, (open.get(free) ?? 0) + count);
+  };
+  let unplaced = 0;
   for (const demand of [...demands].sort((a, b) => b.width - a.width)) {
-    let best = -1;
-    for (let i = 0; i < open.length; i++) {
-      if (open[i] >= demand.width && (best < 0 || open[i] < open[best])) best = i;
+    let left = demand.count;
+    while (left > 0) {
+      let best: number | undefined;
+      for (const free of open.keys()) if (free >= demand.width && (best === undefined || free < best)) best = free;
+      const group = best === undefined ? unopened.find((g) => g.left > 0 && g.width >= demand.width) : undefined;
+      if (best === undefined && !group) {
+        unplaced += left;
+        break;
+      }
+      const free = best ?? group!.width;
+      const perPort = Math.floor(free / demand.width);
+      const used = Math.min(best === undefined ? group!.left : open.get(best)!, Math.ceil(left / perPort));
+      const full = Math.min(used, Math.floor(left / perPort));
+      if (best === undefined) group!.left -= used;
+      else if (open.get(best)! === used) open.delete(best);
+      else open.set(best, open.get(best)! - used);
+      addOpen(free - perPort * demand.width, full);
+      if (used > full) addOpen(free - (left - full * perPort) * demand.width, 1);
+      left -= Math.min(left, used * perPort);
     }
-    if (best >= 0) {
-      open[best] -= demand.width;
-      continue;
-    }
-    const group = unopened.find((g) => g.left > 0 && g.width >= demand.width);
-    if (!group) {
-      unplaced.push(demand);
-      continue;
-    }
-    group.left--;
-    open.push(group.width - demand.width);
   }
   return unplaced;
 }
@@ -180,23 +195,24 @@ function checkEndpoint(device: Device, sink: DiagnosticSink): void {
     }
     let demands = demandsByProtocol.get(protocol);
     if (!demands) demandsByProtocol.set(protocol, (demands = []));
-    for (let i = 0; i < link.count; i++) demands.push({ width: link.width, link });
+    demands.push({ width: link.width, count: link.count, link });
   }
   for (const [protocol, demands] of demandsByProtocol) {
     const own = ports.filter((p) => p.protocol === protocol);
     const unplaced = packSubLinks(demands, own);
-    if (unplaced.length === 0) continue;
+    if (unplaced === 0) continue;
     const needed = new Map<number, number>();
-    for (const demand of demands) needed.set(demand.width, (needed.get(demand.width) ?? 0) + 1);
+    for (const demand of demands) needed.set(demand.width, (needed.get(demand.width) ?? 0) + demand.count);
+    const total = demands.reduce((n, demand) => n + demand.count, 0);
     const neededText = [...needed].map(([width, count]) => `${count} × ${widthText(width)}`).join(' + ');
     sink.report({
       file: device.array.file,
       span: declarationHead(device.array.decl),
       code: 'port-budget',
       subject: device.name,
-      magnitude: unplaced.length,
+      magnitude: unplaced,
       message: (subject) =>
-        `${subject}: links need ${neededText} ${protocol} sub-links but the ${protocol} ports (${describePorts(own)}) hold ${demands.length - unplaced.length}; use a model with more ${protocol} ports or fewer, narrower links`,
+        `${subject}: links need ${neededText} ${protocol} sub-links but the ${protocol} ports (${describePorts(own)}) hold ${total - unplaced}; use a model with more ${protocol} ports or fewer, narrower links`,
       related: related([...new Set(demands.map((d) => d.link))], (links) => `${links.reduce((n, link) => n + link.count, 0)} × ${widthText(links[0].width)} ${protocol}`),
     });
   }

@@ -207,7 +207,7 @@ function laneBudgetFixes(array: DeviceArray, check: CheckResult): Fix[] {
 
 /** Sub-links of one protocol on a device, at the widths given. */
 function demands(device: Device, protocol: string, width: (link: Link) => number, count: (link: Link) => number = (link) => link.count) {
-  return device.links.filter((link) => link.protocol.name === protocol).flatMap((link) => Array.from({ length: count(link) }, () => ({ width: width(link), link })));
+  return device.links.filter((link) => link.protocol.name === protocol).map((link) => ({ width: width(link), count: count(link), link }));
 }
 
 function portsFit(device: Device, ports: PortGroup[], protocol: string, width: (link: Link) => number, count?: (link: Link) => number): boolean {
@@ -215,7 +215,7 @@ function portsFit(device: Device, ports: PortGroup[], protocol: string, width: (
   const needed = demands(device, protocol, width, count);
   if (needed.length === 0) return true;
   if (own.length === 0 || needed.some((d) => d.width > Math.max(...own.map((p) => p.width)))) return false;
-  return packSubLinks(needed, own).length === 0;
+  return packSubLinks(needed, own) === 0;
 }
 
 /** A model whose ports hold every link, narrower links, or fewer sub-links on a single link line. */

@@ -74,6 +74,14 @@ function leaves(statement: ResolvedStatement): Leaf[] {
   return statement.type === 'parallel' ? statement.statements.flatMap(leaves) : [statement];
 }
 
+/**
+ * Whether `better` beats `time` by the hint threshold. A statement that takes no time, or an
+ * unbounded one (a wire of 1e308 m), has no faster alternative worth a hint.
+ */
+function measurablyFaster(time: number, better: number, threshold: number): boolean {
+  return better > 0 && Number.isFinite(time) && time >= better * threshold;
+}
+
 function isCollective(statement: Leaf): statement is Collective {
   return statement.type === 'allreduce' || statement.type === 'reducescatter' || statement.type === 'allgather' || statement.type === 'alltoall' || statement.type === 'broadcast';
 }
@@ -157,7 +165,7 @@ export class Simulator {
   private hintFasterAlgorithm(statement: Collective, named: AlgorithmName, fastest: AlgorithmName, alternatives: Partial<Record<AlgorithmName, number>>): void {
     const mine = alternatives[named]!;
     const best = alternatives[fastest]!;
-    if (fastest === named || !(mine >= best * this.fabric.settings.hint_threshold)) return;
+    if (fastest === named || !measurablyFaster(mine, best, this.fabric.settings.hint_threshold)) return;
     this.report(
       statement.span,
       'inc-opportunity',
@@ -183,7 +191,7 @@ export class Simulator {
     const plan = planCollective(statement, 'ring', this.network, this.fabric.settings, grouped);
     if (plan.problem) return;
     const better = this.aloneTime(plan);
-    if (!(time >= better * this.fabric.settings.hint_threshold)) return;
+    if (!measurablyFaster(time, better, this.fabric.settings.hint_threshold)) return;
     this.report(
       statement.span,
       'ring-order',
@@ -432,7 +440,9 @@ export interface SimulationOutcome {
 /** Checks and simulates a file: every diagnostic, static ones included, sorted. */
 export function simulateSource(path: string, text: string, files: FileAccess, options: CheckOptions = {}): SimulationOutcome {
   const check = checkText(path, text, files, options);
-  if (!check.fabric) return { check };
+  // A fabric cut short at a limit is not the fabric written: its figures would mislead, and
+  // simulating it could take as long as the limits allow.
+  if (!check.fabric || check.diagnostics.some((d) => d.code === 'limit')) return { check };
   const sink = new DiagnosticSink();
   const simulation = new Simulator(check.fabric, sink).run();
   check.diagnostics = sortDiagnostics([...check.diagnostics, ...sink.diagnostics()]);

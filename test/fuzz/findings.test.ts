@@ -1,0 +1,24 @@
+/** What the fuzzers found, one regression test each (the fix is in the core, not in the fuzzer). */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { PATH, render, simulate } from '../support/sim.js';
+import { runCase } from './pipeline.js';
+
+const onInc = (statement: string, length = '0.5 m') =>
+  `fabric f {\n  gpu acc[4]\n  switch sx : scorpio_x\n  for i in 0..3 { link acc[i] <-> sx : pcie6 x16 { length: ${length} } }\n  workload w { ${statement} }\n}\n`;
+
+describe('fuzz findings', () => {
+  it('a hint never divides by a time of zero: a one-rank ring takes none, and inc is not infinitely slower', () => {
+    const report = simulate(onInc('allreduce 1 GiB over acc[0..0] using inc'));
+    assert.deepEqual(report.diagnostics.filter((d) => d.code === 'inc-opportunity' || d.code === 'ring-order').map(render), []);
+  });
+
+  it('a hint never compares unbounded times: no `Infinity s` hint for a wire of 1e308 m', () => {
+    const report = simulate(onInc('broadcast 1 GiB from acc[0] to acc[*] using hypercast', '1e308 m'));
+    assert.deepEqual(report.diagnostics.filter((d) => /NaN|Infinity/.test(d.message)).map(render), []);
+  });
+
+  it('the case that found them passes the fuzz pipeline', () => {
+    assert.equal(runCase({ path: PATH, text: onInc('broadcast 1 GiB from acc[0] to acc[*] using hypercast', '1e308 m'), files: {} }).problem, undefined);
+  });
+});

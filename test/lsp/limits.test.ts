@@ -1,0 +1,88 @@
+/**
+ * The editor's limits over the real server: the `fabric.limits.*` settings (sent as a
+ * configuration change) reach the check, and
+ * the simulation time budget (`fabric.simulation.timeBudgetMs`) stops a runaway simulation with
+ * a `limit` diagnostic while the static ones stay.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { DidChangeConfigurationNotification } from 'vscode-languageserver-protocol';
+import { codesOf, LspClient } from '../support/lsp.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'fabric-lsp-limits-'));
+const uri = (name: string) => pathToFileURL(join(dir, name)).href;
+
+const FABRIC = 'fabric f {\n  gpu g[4]\n  switch s\n  for i in 0..3 { link g[i] <-> s : pcie6 x16 }\n  workload w { parallel { allreduce 1 MiB over g[*] } }\n}\n';
+
+describe('language server: the fabric.limits settings', () => {
+  const client = new LspClient();
+  const limits = { maxDevices: 3, maxLinks: 2, maxLoopIterations: 2, maxNestingDepth: 2, maxImportDepth: 1, maxFileSize: 20 };
+
+  before(async () => {
+    writeFileSync(join(dir, 'lib2.fabric'), 'model deep : gpu\n');
+    writeFileSync(join(dir, 'lib1.fabric'), 'import "lib2.fabric"\n');
+    await client.initialize({ fabric: { diagnostics: { debounceMs: 10 } } });
+  });
+
+  after(async () => {
+    assert.equal(await client.stop(), 0, client.stderr);
+  });
+
+  const cases: [keyof typeof limits, string, RegExp][] = [
+    ['maxDevices', FABRIC, /more than 3 devices/],
+    ['maxLinks', FABRIC, /more than 2 links/],
+    ['maxLoopIterations', FABRIC, /loops run more than 2 iterations/],
+    ['maxNestingDepth', FABRIC, /nesting deeper than 2 levels/],
+    ['maxImportDepth', 'import "lib1.fabric"\nfabric f { gpu g : deep }\n', /imports nest deeper than 1 files/],
+    ['maxFileSize', FABRIC, /over the limit of 20;/],
+  ];
+  for (const [setting, text, message] of cases) {
+    it(`fabric.limits.${setting} ends in a limit diagnostic`, async () => {
+      const settings = { fabric: { diagnostics: { debounceMs: 10 }, limits: { [setting]: limits[setting] } } };
+      await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings });
+      const doc = uri(`${setting}.fabric`);
+      await client.open(doc, text);
+      const diagnostics = await client.waitForDiagnostics(doc, (d) => codesOf(d).includes('limit'));
+      assert.ok(diagnostics.some((d) => d.code === 'limit' && message.test(String(d.message))), JSON.stringify(diagnostics.map((d) => d.message)));
+    });
+  }
+});
+
+describe('language server: the simulation time budget', () => {
+  const client = new LspClient();
+  const budgetMs = 2_000;
+
+  before(async () => {
+    await client.initialize({ fabric: { diagnostics: { debounceMs: 10 }, simulation: { timeBudgetMs: budgetMs } } });
+  });
+
+  after(async () => {
+    assert.equal(await client.stop(), 0, client.stderr);
+  });
+
+  it('stops a simulation over its budget with a limit diagnostic, keeps the static ones, and simulates the next edit', async () => {
+    // An all-to-all over 2,048 ranks routes 4 million pairs: far beyond a 2 s budget.
+    const runaway = `fabric big {\n  gpu acc[2048] : gpu_ualink\n  switch leaf[128] : scorpio_x\n  gpu spare\n  for i in 0..2047 { link acc[i] <-> leaf[i / 16] : ualink x4 * 2 }\n  for l in 0..126 { link leaf[l] <-> leaf[l + 1] : ualink x4 * 4 }\n  workload w { alltoall 1 GiB over acc[*] }\n}\n`;
+    const doc = uri('runaway.fabric');
+    await client.open(doc, runaway);
+    const found = await client.waitForDiagnostics(doc, () => true);
+    assert.ok(codesOf(found).includes('unused-device'), 'the static check publishes at once');
+    const stopped = await client.waitForDiagnostics(doc, (d) => codesOf(d).includes('limit'), 0, 60_000);
+    assert.deepEqual(codesOf(stopped), [...codesOf(found), 'limit']);
+    const limit = stopped.find((d) => d.code === 'limit')!;
+    assert.equal(
+      limit.message,
+      'the simulation of big took longer than 2 s and was stopped; static diagnostics are shown. Simplify the workloads or raise the simulation time budget (fabric.simulation.timeBudgetMs)',
+    );
+    assert.equal(limit.range.start.line, 0, 'on the fabric’s name');
+
+    const seen = client.published(doc).length;
+    await client.change(doc, 'fabric small {\n  gpu g[2]\n  switch s\n  for i in 0..1 { link g[i] <-> s : pcie6 x16 }\n  workload w { allreduce 1 MiB over g[*] }\n  expect time w < 1 ns\n}\n', 2);
+    const simulated = await client.waitForDiagnostics(doc, (d) => codesOf(d).includes('expectation-failed'), seen, 30_000);
+    assert.deepEqual(codesOf(simulated), ['expectation-failed']);
+  });
+});
