@@ -20,7 +20,8 @@ export function generateFabric(accelerators) {
   return lines.join('\n');
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Run as a script (not imported by a benchmark or a bundled test).
+if (process.argv[1]?.endsWith('generate-fabric.mjs')) {
   process.stdout.write(generateFabric(Number(process.argv[2] ?? 16384)));
 }
 

@@ -2,7 +2,7 @@
  * The `fabric` command line (§10). The only layer besides the language server that touches the
  * file system and the process: it reads files and hands their text to the pure core.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { catalog, checkText } from '../model/check.js';
 import { DEFAULT_LIMITS, type Limits } from '../model/limits.js';
 import type { FileAccess } from '../model/program.js';
@@ -12,6 +12,10 @@ import { simulateSource } from '../sim/simulate.js';
 import type { Diagnostic, SourceFile } from '../syntax/source.js';
 import { formatJson, formatSarif, formatText, summarize, type CheckedFile } from './format.js';
 import { formatLatency, formatSimulation } from '../report/text.js';
+import { buildReportData } from '../report/data.js';
+import { renderReportPage, type ReportTheme } from '../report/html.js';
+import { layoutTopology } from '../report/layout.js';
+import { renderTopologyDocument } from '../report/svg.js';
 
 declare const FABRIC_VERSION: string;
 const VERSION = typeof FABRIC_VERSION === 'string' ? FABRIC_VERSION : '0.0.0-dev';
@@ -20,6 +24,8 @@ const USAGE = `usage:
   fabric check FILE...          [--format text|json|sarif] [--no-simulate] [--max-warnings N] [LIMITS]
   fabric simulate FILE          [--format text|json] [LIMITS]
   fabric latency FILE FROM TO   [--format text|json] [LIMITS]
+  fabric report FILE [FILE2]    [--out PATH] [--format html|svg|json] [--theme auto|light|dark] [LIMITS]
+                                (two files: side by side; the format follows --out's extension)
   fabric --version
   fabric --help
 limits (a fabric over one gets a \`limit\` error):
@@ -46,6 +52,10 @@ interface Arguments {
   simulate: boolean;
   maxWarnings?: number;
   limits: Partial<Limits>;
+  /** Whether --format was given (the report otherwise takes it from --out's extension). */
+  formatGiven: boolean;
+  out?: string;
+  theme: ReportTheme;
 }
 
 interface CommandShape {
@@ -65,7 +75,7 @@ function wholeNumber(flag: string, text: string): number {
 }
 
 function parseArguments(args: string[], shape: CommandShape): Arguments {
-  const parsed: Arguments = { positional: [], format: 'text', simulate: true, limits: {} };
+  const parsed: Arguments = { positional: [], format: shape.formats[0], simulate: true, limits: {}, formatGiven: false, theme: 'auto' };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -78,12 +88,19 @@ function parseArguments(args: string[], shape: CommandShape): Arguments {
       const format = value();
       if (!shape.formats.includes(format)) throw new UsageError(`unknown format \`${format}\`; use ${shape.formats.join(', ').replace(/, ([^,]*)$/, ' or $1')}`);
       parsed.format = format;
+      parsed.formatGiven = true;
     } else if (flag in LIMIT_FLAGS) {
       parsed.limits[LIMIT_FLAGS[flag]] = wholeNumber(flag, value());
     } else if (flag === '--no-simulate' && shape.flags.includes(flag)) {
       parsed.simulate = false;
     } else if (flag === '--max-warnings' && shape.flags.includes(flag)) {
       parsed.maxWarnings = wholeNumber(flag, value());
+    } else if (flag === '--out' && shape.flags.includes(flag)) {
+      parsed.out = value();
+    } else if (flag === '--theme' && shape.flags.includes(flag)) {
+      const theme = value();
+      if (theme !== 'auto' && theme !== 'light' && theme !== 'dark') throw new UsageError(`unknown theme \`${theme}\`; use auto, light or dark`);
+      parsed.theme = theme;
     } else if (arg.startsWith('-') && arg !== '-') {
       throw new UsageError(`unknown option \`${arg}\` for fabric ${shape.name}; run \`fabric --help\``);
     } else {
@@ -194,7 +211,53 @@ function runLatency(args: string[]): number {
   return exitCode(errors);
 }
 
-export function main(argv: string[]): number {
+/** The report's format: --format, else --out's extension, else HTML. */
+function reportFormat(options: Arguments): string {
+  if (options.formatGiven || options.out === undefined) return options.format;
+  const extension = /\.([^./\\]+)$/.exec(options.out)?.[1].toLowerCase();
+  if (extension === 'svg' || extension === 'json') return extension;
+  if (extension === 'html' || extension === 'htm') return 'html';
+  throw new UsageError(`cannot tell the format from ${options.out}; end it in .html, .svg or .json, or pass --format`);
+}
+
+async function runReport(args: string[]): Promise<number> {
+  const options = parseArguments(args, { name: 'report', formats: ['html', 'svg', 'json'], flags: ['--out', '--theme'], positional: 'one FILE, or two to compare', minimum: 1, maximum: 2 });
+  const format = reportFormat(options);
+  if (format === 'svg' && options.positional.length > 1) throw new UsageError('an SVG holds one topology; pass one FILE, or use --format html to compare two');
+  const texts = options.positional.map((file) => ({ path: toCorePath(file), text: readUserFile(file) }));
+  const diagnostics: Diagnostic[] = [];
+  const reports = [];
+  for (const { path, text } of texts) {
+    const { check, simulation } = simulateSource(path, text, diskAccess, { limits: options.limits });
+    diagnostics.push(...check.diagnostics);
+    const data = buildReportData(check, simulation);
+    reports.push({ data, layout: format === 'json' ? undefined : await layoutTopology(data) });
+  }
+  let output: string;
+  if (format === 'json') output = JSON.stringify(reports.length === 1 ? reports[0].data : reports.map((r) => r.data), null, 2) + '\n';
+  else if (format === 'svg') output = renderTopologyDocument(reports[0].data, reports[0].layout!, options.theme);
+  else output = renderReportPage(reports.map((r) => ({ data: r.data, layout: r.layout! })), { theme: options.theme });
+  if (options.out === undefined) process.stdout.write(output);
+  else {
+    try {
+      writeFileSync(options.out, output);
+    } catch (error) {
+      throw new UsageError(`cannot write ${options.out}: ${describeFsError(error)}`);
+    }
+    const errors = diagnostics.filter((d) => d.severity === 'error').length;
+    process.stderr.write(`fabric: wrote ${options.out}${errors > 0 ? ` (the input has ${errors} error${errors === 1 ? '' : 's'}; run \`fabric check\` to see them)` : ''}\n`);
+  }
+  return exitCode(diagnostics);
+}
+
+/** A usage mistake ends with one line on stderr and exit code 2; anything else is a bug and propagates. */
+function usageFailure(error: unknown): number {
+  if (!(error instanceof UsageError)) throw error;
+  process.stderr.write(`fabric: ${error.message}\n`);
+  return 2;
+}
+
+export function main(argv: string[]): number | Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -213,18 +276,18 @@ export function main(argv: string[]): number {
         return runSimulate(rest);
       case 'latency':
         return runLatency(rest);
+      case 'report':
+        return runReport(rest).catch(usageFailure);
       case undefined:
         throw new UsageError(`missing command\n${USAGE}`);
       default:
         throw new UsageError(`unknown command \`${command}\`\n${USAGE}`);
     }
   } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`fabric: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
+    return usageFailure(error);
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+void Promise.resolve(main(process.argv.slice(2))).then((code) => {
+  process.exitCode = code;
+});

@@ -12,6 +12,8 @@ import { renderTopologySvg, sourceAttribute } from './svg.js';
 import { BANDS } from './view.js';
 
 const BAR_UNITS = 1000;
+/** Most parallel steps a timeline phase stacks. */
+const MAX_TIMELINE_ROWS = 6;
 
 const source = (location: SourceLocation) => ` data-source="${escape(sourceAttribute(location))}"`;
 
@@ -165,8 +167,17 @@ function timeline(workload: ReportWorkload): string {
   });
   const total = workload.time_s;
   const rects = workload.steps.map((step, i) => {
+    const siblings = perPhase.get(step.phase)!;
+    // Past a few parallel steps the rows would be slivers: the phase is drawn once, as its longest step.
+    if (siblings > MAX_TIMELINE_ROWS) {
+      const longest = workload.steps.filter((s) => s.phase === step.phase).reduce((a, b) => (b.time_s > a.time_s ? b : a));
+      if (longest !== step) return '';
+      const x = total > 0 ? (step.start_s / total) * BAR_UNITS : 0;
+      const w = total > 0 ? Math.max(1, (step.time_s / total) * BAR_UNITS) : 0;
+      return `<rect class="segment ${opClass(step.op)}"${source(step.source)} x="${x.toFixed(2)}" y="0" width="${w.toFixed(2)}" height="${height}"><title>${escape(`${siblings} steps in parallel, the longest ${step.text}: ${formatTime(step.time_s)} (phase ${step.phase + 1}, from ${formatTime(step.start_s)})`)}</title></rect>`;
+    }
     const row = rowOf[i];
-    const h = height / perPhase.get(step.phase)!;
+    const h = height / siblings;
     const x = total > 0 ? (step.start_s / total) * BAR_UNITS : 0;
     const w = total > 0 ? Math.max(1, (step.time_s / total) * BAR_UNITS) : 0;
     return `<rect class="segment ${opClass(step.op)}"${source(step.source)} x="${x.toFixed(2)}" y="${(row * h).toFixed(2)}" width="${w.toFixed(2)}" height="${h.toFixed(2)}"><title>${escape(`${step.text}: ${formatTime(step.time_s)} (phase ${step.phase + 1}, from ${formatTime(step.start_s)})`)}</title></rect>`;
