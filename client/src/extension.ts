@@ -89,14 +89,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Fabric
 
   /** Exports to `target` (a URI or a path; tests pass one), else to where a save dialog says. */
   const exportCommand = async (argument?: unknown, target?: unknown): Promise<vscode.Uri | undefined> => {
-    const uri = activeFabricUri(argument);
+    const uri = activeFabricUri(argument) ?? reports.active()?.document;
     if (!uri || !client) {
       void vscode.window.showWarningMessage('Fabric: open a .fabric file to export its report.');
       return undefined;
     }
     const destination = typeof target === 'string' ? vscode.Uri.file(target) : target instanceof vscode.Uri ? target : undefined;
     try {
-      return await exportReport(client, uri, reports.get(uri)?.state.expandedGroups ?? [], destination);
+      const written = await exportReport(client, uri, reports.get(uri)?.state.expandedGroups ?? [], destination);
+      if (written && !destination) void vscode.window.showInformationMessage(`Fabric: wrote the report to ${vscode.workspace.asRelativePath(written)}.`);
+      return written;
     } catch (error) {
       void vscode.window.showErrorMessage(`Fabric: ${(error as Error).message}`);
       return undefined;

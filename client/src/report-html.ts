@@ -1,7 +1,8 @@
 /**
  * The report view's page: a Content-Security-Policy that admits only this extension's files and
  * one nonce (no inline or evaluated script), the codicons, the report engine's stylesheet, the
- * toolbar, and the script that inserts the server's markup and handles interaction.
+ * toolbar, the tabs the report's sections go into, and the script that inserts the server's
+ * markup and handles interaction.
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
@@ -46,7 +47,7 @@ export function reportPageHtml(webview: vscode.Webview, extensionUri: vscode.Uri
   <span id="banner-text"></span>
 </div>
 <main class="fabric-report">
-  <div id="sections"></div>
+  <vscode-tabs id="sections"></vscode-tabs>
   <p id="empty" class="empty" hidden></p>
 </main>
 <script nonce="${nonce}" src="${asset('report-view.js')}"></script>

@@ -17,10 +17,6 @@ export interface ReportPanelHost {
   disposed(panel: ReportPanel): void;
 }
 
-export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
-  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, WEBVIEW_ROOT)] };
-}
-
 const contains = (range: ElementSource['range'], position: vscode.Position) =>
   new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character).contains(position);
 
@@ -48,7 +44,7 @@ export class ReportPanel {
   ) {
     this.expandedGroups = expandedGroups;
     panel.iconPath = vscode.Uri.joinPath(host.extensionUri, 'icons', 'fabric-file.svg');
-    panel.webview.options = webviewOptions(host.extensionUri);
+    panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(host.extensionUri, WEBVIEW_ROOT)] };
     panel.webview.html = reportPageHtml(panel.webview, host.extensionUri, host.stylesheet);
     panel.webview.onDidReceiveMessage((message: FromWebview) => void this.receive(message));
     panel.onDidDispose(() => {

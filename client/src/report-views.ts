@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { ReportViewState } from '../webview/messages';
-import { ReportPanel, webviewOptions, type ReportPanelHost } from './report-panel';
+import { ReportPanel, type ReportPanelHost } from './report-panel';
 
 export const REPORT_VIEW_TYPE = 'fabric.report';
 
@@ -36,7 +36,7 @@ export class ReportViews implements vscode.WebviewPanelSerializer<ReportViewStat
       existing.panel.reveal(undefined, true);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, titleOf(document), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { ...webviewOptions(this.host.extensionUri), enableFindWidget: true });
+    const panel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, titleOf(document), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableFindWidget: true });
     return this.adopt(panel, { uri: document.toString(), expandedGroups: [] });
   }
 
@@ -50,6 +50,11 @@ export class ReportViews implements vscode.WebviewPanelSerializer<ReportViewStat
 
   get(document: vscode.Uri): ReportPanel | undefined {
     return this.panels.get(document.toString());
+  }
+
+  /** The view with the keyboard focus, if one has it. */
+  active(): ReportPanel | undefined {
+    return this.all().find((view) => view.panel.active);
   }
 
   all(): ReportPanel[] {

@@ -4,8 +4,12 @@
  * click to reveal the source, click a group to expand it, cursor highlights, zoom, pan and fit.
  */
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
+import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-container/index.js';
+import type { VscodeTabs } from '@vscode-elements/elements/dist/vscode-tabs/vscode-tabs.js';
 import type { ReportResult } from '../../shared/protocol';
 import type { FromWebview, ReportViewState, ShownReport, ToWebview } from './messages';
 import { ViewBox } from './view-box';
@@ -18,7 +22,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const element = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const sections = element('sections');
+const sections = element<VscodeTabs>('sections');
 const banner = element('banner');
 const bannerText = element('banner-text');
 const empty = element('empty');
@@ -28,6 +32,8 @@ let shown: ShownReport | undefined;
 let shownFabric: string | null = null;
 let highlighted: string[] = [];
 let viewBox: ViewBox | undefined;
+/** The section whose tab is selected, by its `data-section`: the drawing first. */
+let selectedSection = 'topology';
 
 /** An element's key in the source map: its `data-id`, else its `data-source`. */
 const keyOf = (target: Element) => target.getAttribute('data-id') ?? target.getAttribute('data-source');
@@ -42,9 +48,35 @@ function highlight(keys: string[]): void {
   const targets = keys.flatMap(elementsOf);
   highlighted = keys.filter((key) => elementsOf(key).length > 0);
   for (const target of targets) target.classList.add('highlighted');
-  // The first in the page comes into view; for the drawing, its frame (the viewBox pans inside it).
+  // The first in the page comes into view unless some of it shows; for the drawing, its frame
+  // (the viewBox pans inside it).
   const [first] = targets.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
-  (first?.closest('.topology-frame') ?? first)?.scrollIntoView({ block: 'nearest' });
+  const shownPart = first?.closest('.topology-frame') ?? first;
+  const box = shownPart?.getBoundingClientRect();
+  if (box && (box.bottom < 0 || box.top > window.innerHeight)) shownPart!.scrollIntoView({ block: 'nearest' });
+}
+
+/** Each of the engine's sections (cards) in a tab of its own, titled by its heading. */
+function fillTabs(markup: string): void {
+  const holder = document.createElement('div');
+  holder.innerHTML = markup;
+  const cards = [...holder.querySelectorAll<HTMLElement>('section[data-section]')];
+  sections.replaceChildren(
+    ...cards.flatMap((card) => {
+      const header = document.createElement('vscode-tab-header');
+      header.dataset.section = card.dataset.section;
+      header.textContent = card.querySelector('h2')?.textContent ?? 'Summary';
+      const panel = document.createElement('vscode-tab-panel');
+      panel.append(card);
+      return [header, panel];
+    }),
+  );
+  selectTab(selectedSection);
+}
+
+function selectTab(section: string): void {
+  const index = [...sections.querySelectorAll<HTMLElement>('vscode-tab-header')].findIndex((header) => header.dataset.section === section);
+  sections.selectedIndex = Math.max(0, index);
 }
 
 function bannerFor(result: ReportResult): string | null {
@@ -63,7 +95,7 @@ function show(result: ReportResult): void {
   const report = result.report;
   const drawn = `${report?.version}\u0000${report?.expandedGroups.join('\u0000')}`;
   if (sections.dataset.drawn !== drawn) {
-    sections.innerHTML = report?.sections ?? '';
+    fillTabs(report?.sections ?? '');
     sections.dataset.drawn = drawn;
     const svg = sections.querySelector<SVGSVGElement>('svg.topology');
     const frame = svg?.closest<HTMLElement>('.topology-frame');
@@ -93,9 +125,14 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       if (shown) vscode.postMessage({ type: 'shown', shown: (shown = { ...shown, highlighted }) });
       return;
     case 'reveal-workload':
+      selectTab((selectedSection = 'workloads'));
       [...sections.querySelectorAll('.workload')].find((workload) => workload.querySelector('h3')?.textContent === message.name)?.scrollIntoView({ block: 'start' });
       return;
   }
+});
+
+sections.addEventListener('vsc-tabs-select', () => {
+  selectedSection = sections.querySelectorAll<HTMLElement>('vscode-tab-header')[sections.selectedIndex]?.dataset.section ?? selectedSection;
 });
 
 sections.addEventListener('click', (event) => {

@@ -47,14 +47,21 @@ function serverEnvironment() {
   return env;
 }
 
-/** Clicks the first element matching `selector` in any frame (webviews are nested iframes); answers `clicked` or why not. */
-async function clickInWebview(page, selector) {
-  for (const frame of page.frames()) {
-    const target = await frame.$(selector).catch(() => null);
-    if (!target) continue;
-    await target.click();
-    return 'clicked';
-  }
+/**
+ * Clicks the first element matching `selector` in any frame (webviews are nested iframes, and
+ * one shown again loads anew: it is looked for until a deadline); answers `clicked` or why not.
+ */
+async function clickInWebview(page, selector, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  do {
+    for (const frame of page.frames()) {
+      const target = await frame.$(selector).catch(() => null);
+      if (!target) continue;
+      await target.click();
+      return 'clicked';
+    }
+    await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+  } while (Date.now() < deadline);
   return `no frame holds ${selector}`;
 }
 

@@ -24,9 +24,10 @@ export async function waitFor<T>(what: string, accept: () => T | undefined | fal
   }
 }
 
-export async function open(path: string): Promise<vscode.TextEditor> {
+/** Opens a file of the repository in an editor, in the active group unless `viewColumn` says. */
+export async function open(path: string, viewColumn?: vscode.ViewColumn): Promise<vscode.TextEditor> {
   const document = await vscode.workspace.openTextDocument(repoUri(path));
-  return vscode.window.showTextDocument(document, { preview: false });
+  return vscode.window.showTextDocument(document, { preview: false, viewColumn });
 }
 
 export function diagnosticsWith(uri: vscode.Uri, code: string): Promise<vscode.Diagnostic[]> {
@@ -58,7 +59,7 @@ export async function clickInWebview(selector: string): Promise<void> {
   if (!dir) throw new Error('clicking in a webview needs the launcher (FABRIC_SCREENSHOT_DIR)');
   const name = join(dir, `click-${++clicks}`);
   writeFileSync(`${name}.click`, selector);
-  const answer = await waitFor(`the click on ${selector}`, () => existsSync(`${name}.clicked`) && readFileSync(`${name}.clicked`, 'utf8'), 15_000);
+  const answer = await waitFor(`the click on ${selector}`, () => existsSync(`${name}.clicked`) && readFileSync(`${name}.clicked`, 'utf8'), 30_000);
   unlinkSync(`${name}.clicked`);
   if (answer !== 'clicked') throw new Error(answer);
 }

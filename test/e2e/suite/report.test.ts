@@ -44,7 +44,7 @@ describe('the live report', () => {
   };
 
   it('opens the report of an example beside the editor', async () => {
-    const editor = await open('examples/ualink_pod.fabric');
+    const editor = await open('examples/ualink_pod.fabric', vscode.ViewColumn.One);
     assert.equal(await vscode.commands.executeCommand('fabric.showReport'), true);
     const panel = await panelFor(editor.document);
     const shown = await shownWhen(panel, 'the report of ualink_pod', (s) => s.reportVersion === editor.document.version);
@@ -53,6 +53,11 @@ describe('the live report', () => {
     assert.ok(shown.elements > 20, `${shown.elements} elements with a source`);
     assert.equal(panel.panel.viewColumn, vscode.ViewColumn.Two);
     assert.equal(panel.panel.title, 'Report: ualink_pod.fabric');
+    // Scripts run by a fresh nonce only; nothing inline or evaluated.
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(panel.panel.webview.html)?.[1] ?? '';
+    assert.match(csp, /(^|; )script-src 'nonce-[A-Za-z0-9+/=]{24}'(;|$)/);
+    assert.match(csp, /^default-src 'none'/);
+    assert.doesNotMatch(csp, /unsafe-/);
   });
 
   it('updates as the text changes, and keeps the last good report under a banner while it has an error', async () => {
@@ -84,7 +89,7 @@ describe('the live report', () => {
 
   it('reveals the source of a node and of an expectation clicked in the webview', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    const editor = await open('examples/ualink_pod.fabric');
+    const editor = await open('examples/ualink_pod.fabric', vscode.ViewColumn.One);
     await vscode.commands.executeCommand('fabric.showReport');
     const panel = await panelFor(editor.document);
     await shownWhen(panel, 'the report', (s) => s.reportVersion === editor.document.version);
@@ -99,12 +104,13 @@ describe('the live report', () => {
       const active = vscode.window.activeTextEditor;
       return active?.document.uri.toString() === editor.document.uri.toString() && active.selection.active.line === switches;
     });
+    await clickInWebview('vscode-tab-header[data-section="expectations"]');
     await clickInWebview('[data-section="expectations"] tr[data-source]');
     await waitFor('the cursor on the first expectation', () => vscode.window.activeTextEditor?.selection.active.line === expectation);
   });
 
   it('highlights the elements declared where the editor cursor is', async () => {
-    const editor = await open('examples/ualink_pod.fabric');
+    const editor = await open('examples/ualink_pod.fabric', vscode.ViewColumn.One);
     const panel = await panelFor(editor.document);
     const switches = lineOf(editor.document, /^\s*switch sx\[/);
     const column = editor.document.lineAt(switches).text.indexOf('sx');
@@ -115,9 +121,10 @@ describe('the live report', () => {
   });
 
   it('expands a group of accelerators on click and collapses it from the toolbar', async () => {
-    const editor = await open('examples/ualink_pod.fabric');
+    const editor = await open('examples/ualink_pod.fabric', vscode.ViewColumn.One);
     const panel = await panelFor(editor.document);
     const collapsed = await shownWhen(panel, 'the report', (s) => s.reportVersion === editor.document.version);
+    await clickInWebview('vscode-tab-header[data-section="topology"]');
     await clickInWebview('[data-group]');
     const expanded = await shownWhen(panel, 'the group expanded', (s) => s.elements > collapsed.elements);
     assert.equal(panel.state.expandedGroups.length, 1);
@@ -128,7 +135,7 @@ describe('the live report', () => {
   });
 
   it('exports the report as HTML, SVG and JSON to the file given', async () => {
-    const editor = await open('examples/ualink_pod.fabric');
+    const editor = await open('examples/ualink_pod.fabric', vscode.ViewColumn.One);
     const dir = mkdtempSync(join(tmpdir(), 'fabric-export-'));
     const expected: [string, RegExp][] = [
       ['html', /^<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy"/],
@@ -147,13 +154,19 @@ describe('the live report', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('workbench.action.closeSidebar');
     await vscode.commands.executeCommand('workbench.action.closePanel');
-    const editor = await open('examples/ualink_pod.fabric');
+    const editor = await open('examples/ualink_pod.fabric', vscode.ViewColumn.One);
     const line = lineOf(editor.document, /^\s*switch sx\[/);
     editor.selection = new vscode.Selection(line, 2, line, 2);
     editor.revealRange(new vscode.Range(line, 0, line, 0), vscode.TextEditorRevealType.InCenter);
     await vscode.commands.executeCommand('fabric.showReport');
     const panel = await panelFor(editor.document);
     await shownWhen(panel, 'the report with the switches highlighted', (s) => s.reportVersion === editor.document.version && s.highlighted.includes('sx[0]'));
+    // The report gets the larger share of the window, and the drawing one zoom step.
+    await vscode.commands.executeCommand('vscode.setEditorLayout', { orientation: 0, groups: [{ size: 0.38 }, { size: 0.62 }] });
+    await clickInWebview('vscode-tab-header[data-section="topology"]');
+    await clickInWebview('vscode-toolbar-button#zoom-in');
+    // The pointer leaves the button, so that it is not drawn hovered.
+    await clickInWebview('#title');
     const workbench = vscode.workspace.getConfiguration('workbench');
     try {
       for (const [theme, name] of [['Default Light Modern', 'live-report-light'], ['Default Dark Modern', 'live-report-dark']]) {
