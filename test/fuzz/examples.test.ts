@@ -13,7 +13,7 @@ import { assertProperty, cases } from './seed.js';
 
 /** Cases over all the examples. The realistic ones simulate for up to half a second, so they take fewer each. */
 const TOTAL_CASES = 6_000;
-const REALISTIC_CASES = 150;
+const REALISTIC_CASES = 100;
 
 function fabricFiles(dir: string): string[] {
   return readdirSync(dir)
