@@ -34,6 +34,12 @@ export const LIMIT_CASES: LimitCase[] = [
     build: () => inFabric('  for i in 0..100000000 { }'),
   },
   {
+    name: 'a loop past the iteration limit, every iteration an error',
+    code: 'limit',
+    message: /loops run more than 2,000,000 iterations/,
+    build: () => inFabric('  gpu g[4]\n  switch s\n  for i in 0..100000000 { link g[i] <-> s : pcie6 x16 }'),
+  },
+  {
     name: 'nested loops past the iteration limit',
     code: 'limit',
     message: /loops run more than 2,000,000 iterations/,
