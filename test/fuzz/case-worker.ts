@@ -4,7 +4,7 @@
  * A fuzz test file is its own worker script: it calls `serveCases()` when it is not the main thread.
  */
 import { parentPort, Worker } from 'node:worker_threads';
-import { runCase, type FuzzCase, type FuzzOutcome } from './pipeline.js';
+import { runCase, type FuzzCase } from './pipeline.js';
 
 /** A generous guard against hangs, not a speed requirement (speed is measured by the benchmarks). */
 export const CASE_TIMEOUT_MS = 10_000;
@@ -20,33 +20,33 @@ export class CaseWorker {
 
   constructor(private readonly script: string) {}
 
-  /** The case's outcome; a hang or a crash of the worker is a problem too. */
-  run(fuzzCase: FuzzCase): Promise<FuzzOutcome> {
+  /** What is wrong with the case's run, or undefined; a hang or a crash of the worker is a problem too. */
+  run(fuzzCase: FuzzCase): Promise<string | undefined> {
     const worker = (this.worker ??= new Worker(this.script, { resourceLimits: { maxOldGenerationSizeMb: HEAP_CAP_MB } }));
     return new Promise((resolve) => {
-      const settle = (outcome: FuzzOutcome) => {
+      const settle = (problem: string | undefined) => {
         clearTimeout(timer);
         worker.off('message', onMessage);
         worker.off('error', onError);
         worker.off('exit', onExit);
-        resolve(outcome);
+        resolve(problem);
       };
       const discard = () => {
         if (this.worker === worker) this.worker = undefined;
       };
-      const onMessage = (outcome: FuzzOutcome) => settle(outcome);
+      const onMessage = (problem: string | undefined) => settle(problem);
       const onError = (error: Error) => {
         discard();
-        settle({ problem: `the worker died: ${error.message}`, diagnostics: 0 });
+        settle(`the worker died: ${error.message}`);
       };
       const onExit = (code: number) => {
         discard();
-        settle({ problem: `the worker exited with code ${code}`, diagnostics: 0 });
+        settle(`the worker exited with code ${code}`);
       };
       const timer = setTimeout(() => {
         discard();
         void worker.terminate();
-        settle({ problem: `no answer within ${CASE_TIMEOUT_MS / 1000} s (a hang)`, diagnostics: 0 });
+        settle(`no answer within ${CASE_TIMEOUT_MS / 1000} s (a hang)`);
       }, CASE_TIMEOUT_MS);
       worker.on('message', onMessage);
       worker.on('error', onError);

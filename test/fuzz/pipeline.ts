@@ -31,12 +31,6 @@ export const FUZZ_LIMITS: Limits = {
   maxFileSize: DEFAULT_LIMITS.maxFileSize / 100,
 };
 
-export interface FuzzOutcome {
-  /** What broke a promise, or undefined. */
-  problem?: string;
-  diagnostics: number;
-}
-
 function spanProblem(span: Span, length: number | undefined, where: string): string | undefined {
   const integers = Number.isInteger(span.start) && Number.isInteger(span.end);
   if (!integers || span.start < 0 || span.end < span.start) return `${where}: malformed span ${JSON.stringify(span)}`;
@@ -59,27 +53,27 @@ function diagnosticProblem(diagnostic: Diagnostic, lengths: Map<string, number>)
   return undefined;
 }
 
-export function runCase(fuzzCase: FuzzCase): FuzzOutcome {
+export function runCase(fuzzCase: FuzzCase): string | undefined {
   const files: FileAccess = { read: (path) => fuzzCase.files[path] };
   const limits = FUZZ_LIMITS;
   try {
     const parsed = parse(fuzzCase.path, fuzzCase.text, limits);
     for (const problem of parsed.problems) {
       const spanned = spanProblem(problem.span, fuzzCase.text.length, `parse ${problem.code} "${problem.message}"`);
-      if (spanned) return { problem: spanned, diagnostics: 0 };
+      if (spanned) return spanned;
     }
     const { check, simulation } = simulateSource(fuzzCase.path, fuzzCase.text, files, { limits });
     JSON.stringify(toReport(check, simulation));
     formatSource(fuzzCase.text, { tabSize: 2, insertSpaces: true, maxNestingDepth: limits.maxNestingDepth });
-    if (!Array.isArray(check.diagnostics)) return { problem: 'the check returned no diagnostics list', diagnostics: 0 };
+    if (!Array.isArray(check.diagnostics)) return 'the check returned no diagnostics list';
     const lengths = new Map(check.program.files.map((file) => [file.source.path, file.source.text.length]));
     lengths.set(check.catalog.source.path, check.catalog.source.text.length);
     for (const diagnostic of check.diagnostics) {
       const problem = diagnosticProblem(diagnostic, lengths);
-      if (problem) return { problem, diagnostics: check.diagnostics.length };
+      if (problem) return problem;
     }
-    return { diagnostics: check.diagnostics.length };
+    return undefined;
   } catch (error) {
-    return { problem: `threw ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, diagnostics: 0 };
+    return `threw ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
   }
 }
