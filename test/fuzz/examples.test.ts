@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { isMainThread } from 'node:worker_threads';
 import { CaseWorker, serveCases } from './case-worker.js';
 import { mutate, mutations } from './mutations.js';
@@ -32,16 +32,16 @@ if (isMainThread) {
   const smallShare = Math.ceil((TOTAL_CASES - realistic.length * REALISTIC_CASES) / (paths.length - realistic.length));
 
   describe('fuzz: mutations of the examples', { concurrency: 2 }, () => {
-    const workers: CaseWorker[] = [];
-    after(() => Promise.all(workers.map((worker) => worker.dispose())));
-
     for (const path of paths) {
       const name = path.slice(root.length + 1);
       const count = realistic.includes(path) ? REALISTIC_CASES : smallShare;
       it(`${name}: ${cases(count)} mutated versions`, async () => {
         const worker = new CaseWorker(__filename);
-        workers.push(worker);
-        await assertProperty(`mutations of ${name}`, count, mutations, (changes) => worker.run({ path, text: mutate(files[path], changes), files }));
+        try {
+          await assertProperty(`mutations of ${name}`, count, mutations, (changes) => worker.run({ path, text: mutate(files[path], changes), files }));
+        } finally {
+          await worker.dispose();
+        }
       });
     }
   });

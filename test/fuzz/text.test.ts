@@ -4,7 +4,7 @@
  * workload of a small real fabric. Nothing throws, hangs or exhausts memory; every diagnostic
  * is well formed. Seeded (see seed.ts); docs/robustness.md gives the case counts and durations.
  */
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { isMainThread } from 'node:worker_threads';
 import fc from 'fast-check';
 import { CaseWorker, serveCases } from './case-worker.js';
@@ -25,14 +25,14 @@ const PROPERTIES: [string, number, fc.Arbitrary<string>][] = [
 
 if (isMainThread) {
   describe('fuzz: random text', { concurrency: 2 }, () => {
-    const workers: CaseWorker[] = [];
-    after(() => Promise.all(workers.map((worker) => worker.dispose())));
-
     for (const [name, count, arbitrary] of PROPERTIES) {
       it(`${name}: ${cases(count)} cases`, async () => {
         const worker = new CaseWorker(__filename);
-        workers.push(worker);
-        await assertProperty(name, count, arbitrary, (text) => worker.run({ path: PATH, text, files: {} }));
+        try {
+          await assertProperty(name, count, arbitrary, (text) => worker.run({ path: PATH, text, files: {} }));
+        } finally {
+          await worker.dispose();
+        }
       });
     }
   });
