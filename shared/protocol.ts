@@ -104,8 +104,10 @@ export interface ReportError {
 export interface RenderedReport {
   /** The document version the report was rendered from (older than the answer's while there are errors). */
   version: number;
-  /** The groups drawn expanded: those asked for, less any too large to draw device by device. */
+  /** The groups drawn expanded: those asked for that the text has, less any too large to draw device by device. */
   expandedGroups: string[];
+  /** The groups asked for but left collapsed: too many devices to lay out one by one. */
+  tooLargeGroups: string[];
   /** The report's sections, the topology drawing among them: HTML and SVG markup from the report engine. */
   sections: string;
   /**

@@ -32,9 +32,6 @@ export class ReportPanel {
   /** A workload to scroll to once the webview shows a report (the code lens above a workload). */
   private pendingWorkload: string | undefined;
   private disposed = false;
-  private readonly changed = new vscode.EventEmitter<ShownReport>();
-  /** Fires when the webview reports what it shows. */
-  readonly onDidShow = this.changed.event;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -49,7 +46,6 @@ export class ReportPanel {
     panel.webview.onDidReceiveMessage((message: FromWebview) => void this.receive(message));
     panel.onDidDispose(() => {
       this.disposed = true;
-      this.changed.dispose();
       void host.client()?.sendNotification(ReportClosedNotification, { uri: document.toString() }).catch(() => undefined);
       host.disposed(this);
     });
@@ -114,7 +110,6 @@ export class ReportPanel {
         return;
       case 'shown':
         this.shown = message.shown;
-        this.changed.fire(message.shown);
         return;
     }
   }
@@ -131,13 +126,13 @@ export class ReportPanel {
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
 
-  /** A group the server left collapsed (too many devices) leaves the view's list, with a word why. */
+  /** Groups the server did not expand leave the view's list; those too large to, with a word why. */
   private dropRefusedGroups(result: ReportResult): void {
     const report = result.report;
     if (!report || report.version !== result.version) return;
-    const refused = this.expandedGroups.filter((group) => !report.expandedGroups.includes(group));
-    if (refused.length === 0) return;
     this.expandedGroups = report.expandedGroups;
+    const refused = report.tooLargeGroups;
+    if (refused.length === 0) return;
     void vscode.window.showInformationMessage(`Fabric: ${refused.join(', ')} ${refused.length === 1 ? 'has' : 'have'} too many devices to draw one by one, so ${refused.length === 1 ? 'it stays a group' : 'they stay groups'}.`);
   }
 

@@ -36,8 +36,9 @@ export interface ShownReport {
   reportVersion: number | null;
   /** The banner's text while the document has errors, else null. */
   banner: string | null;
-  /** The report's heading (the fabric's name) as shown. */
+  /** The report's heading (the fabric's name) as shown, and the section whose tab is selected. */
   heading: string | null;
+  tab: string;
   /** How many elements with a source the view holds, and the keys of those highlighted. */
   elements: number;
   highlighted: string[];

@@ -109,8 +109,13 @@ function show(result: ReportResult): void {
   empty.hidden = report !== null;
   empty.textContent = report ? '' : result.fabric === null && result.errors.length === 0 ? 'This file declares no fabric.' : 'The report appears once the file checks without errors.';
   const heading = sections.querySelector('h1')?.textContent ?? null;
-  shown = { version: result.version, reportVersion: report?.version ?? null, banner: text, heading, elements: sections.querySelectorAll('[data-id], [data-source]').length, highlighted };
+  shown = { version: result.version, reportVersion: report?.version ?? null, banner: text, heading, tab: selectedSection, elements: sections.querySelectorAll('[data-id], [data-source]').length, highlighted };
   vscode.postMessage({ type: 'shown', shown });
+}
+
+/** Tells the extension what changed in what the view shows. */
+function showChanged(change: Partial<ShownReport>): void {
+  if (shown) vscode.postMessage({ type: 'shown', shown: (shown = { ...shown, ...change }) });
 }
 
 window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
@@ -122,17 +127,19 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       return;
     case 'highlight':
       highlight(message.ids);
-      if (shown) vscode.postMessage({ type: 'shown', shown: (shown = { ...shown, highlighted }) });
+      showChanged({ highlighted });
       return;
     case 'reveal-workload':
       selectTab((selectedSection = 'workloads'));
       [...sections.querySelectorAll('.workload')].find((workload) => workload.querySelector('h3')?.textContent === message.name)?.scrollIntoView({ block: 'start' });
+      showChanged({ tab: selectedSection });
       return;
   }
 });
 
 sections.addEventListener('vsc-tabs-select', () => {
   selectedSection = sections.querySelectorAll<HTMLElement>('vscode-tab-header')[sections.selectedIndex]?.dataset.section ?? selectedSection;
+  showChanged({ tab: selectedSection });
 });
 
 sections.addEventListener('click', (event) => {

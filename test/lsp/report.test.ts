@@ -108,8 +108,9 @@ describe('report view requests', () => {
     const collapsed = await report(doc);
     const groups = [...collapsed!.report!.sections.matchAll(/data-group="([^"]+)"/g)].map((m) => m[1]);
     assert.deepEqual(groups, ['acc[*]']);
-    const refused = await report(doc, groups);
+    const refused = await report(doc, [...groups, 'gone[*]']);
     assert.deepEqual(refused?.report?.expandedGroups, []);
+    assert.deepEqual(refused?.report?.tooLargeGroups, ['acc[*]'], 'a group the text lacks is dropped without a word');
     assert.equal(refused?.report?.sections, collapsed?.report?.sections);
   });
 

@@ -23,8 +23,8 @@ export interface RenderJob {
 }
 
 export type RenderOutput =
-  /** `expandedGroups`: those of the job drawn expanded (a group too large stays collapsed). */
-  | { output: 'view'; sections: string; sources: Record<string, ElementSource>; expandedGroups: string[] }
+  /** `expandedGroups`: those of the job drawn expanded; `tooLargeGroups`: those left collapsed for their size. */
+  | { output: 'view'; sections: string; sources: Record<string, ElementSource>; expandedGroups: string[]; tooLargeGroups: string[] }
   | { output: 'html' | 'svg'; text: string };
 
 /** Groups with more members stay collapsed: elkjs needs seconds per thousand nodes (groups.ts folds past the same count). */
@@ -32,12 +32,14 @@ const MAX_EXPANDED_MEMBERS = MAX_DRAWN_NODES;
 
 export async function renderReport(check: CheckResult, simulation: Simulation | undefined, uri: string, job: RenderJob): Promise<RenderOutput> {
   const data = buildReportData(check, simulation);
-  const expandable = new Set(data.topology.groups.filter((group) => group.count <= MAX_EXPANDED_MEMBERS).map((group) => group.id));
-  const expandedGroups = job.expandedGroups.filter((group) => expandable.has(group));
+  const members = new Map(data.topology.groups.map((group) => [group.id, group.count]));
+  // A group the text no longer has (renamed, resized) is dropped without a word.
+  const expandedGroups = job.expandedGroups.filter((group) => (members.get(group) ?? Infinity) <= MAX_EXPANDED_MEMBERS);
+  const tooLargeGroups = job.expandedGroups.filter((group) => (members.get(group) ?? 0) > MAX_EXPANDED_MEMBERS);
   const layout = await layoutTopology(data, { expandedGroups });
   switch (job.output) {
     case 'view':
-      return { output: 'view', sections: renderReportSections(data, layout), sources: elementSources(data, layout, uri), expandedGroups };
+      return { output: 'view', sections: renderReportSections(data, layout), sources: elementSources(data, layout, uri), expandedGroups, tooLargeGroups };
     case 'svg':
       return { output: 'svg', text: standaloneSvg(renderTopologySvg(data, layout)) };
     case 'html':

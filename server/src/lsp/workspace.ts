@@ -220,7 +220,8 @@ export class Workspace {
           state.reportVersion = version;
           const rendered = outcome.answer.rendered;
           if (rendered?.output === 'view' && expandedGroups && version !== undefined) {
-            state.rendered = { version, expandedGroups: rendered.expandedGroups, sections: rendered.sections, sources: rendered.sources };
+            const { output: _output, ...markup } = rendered;
+            state.rendered = { version, ...markup };
             state.renderedFor = { generation, expandedGroups };
           }
           this.publishFor(state, outcome.answer.diagnostics);

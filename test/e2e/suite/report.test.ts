@@ -134,6 +134,18 @@ describe('the live report', () => {
     assert.deepEqual(panel.state.expandedGroups, []);
   });
 
+  it('opens the workloads from the Show report lens above a workload', async () => {
+    const editor = await open('examples/ualink_pod.fabric', vscode.ViewColumn.One);
+    const panel = await panelFor(editor.document);
+    await clickInWebview('vscode-tab-header[data-section="topology"]');
+    await shownWhen(panel, 'the topology tab', (s) => s.tab === 'topology');
+    const lenses = (await vscode.commands.executeCommand('vscode.executeCodeLensProvider', editor.document.uri)) as vscode.CodeLens[];
+    const lens = lenses.find((l) => l.command?.title === 'Show report' && l.command.arguments?.[1] === 'train_step');
+    assert.ok(lens?.command, `lenses: ${lenses.map((l) => `${l.command?.title} ${JSON.stringify(l.command?.arguments)}`).join('; ')}`);
+    await vscode.commands.executeCommand(lens.command.command, ...lens.command.arguments!);
+    await shownWhen(panel, 'the workloads tab', (s) => s.tab === 'workloads');
+  });
+
   it('exports the report as HTML, SVG and JSON to the file given', async () => {
     const editor = await open('examples/ualink_pod.fabric', vscode.ViewColumn.One);
     const dir = mkdtempSync(join(tmpdir(), 'fabric-export-'));
