@@ -13,13 +13,17 @@ async function main(file: string): Promise<void> {
   const built = performance.now();
   const layout = await layoutTopology(data);
   const laidOut = performance.now();
+  // The first layout in a process also pays for elkjs's start-up; a language server pays it once.
+  await layoutTopology(data);
+  const laidOutAgain = performance.now();
   const html = renderReportPage([{ data, layout }]);
   const rendered = performance.now();
   const figures = {
     simulate_ms: simulated - started,
     data_ms: built - simulated,
     layout_ms: laidOut - built,
-    render_ms: rendered - laidOut,
+    layout_again_ms: laidOutAgain - laidOut,
+    render_ms: rendered - laidOutAgain,
     nodes: layout.nodes.length,
     edges: layout.edges.length,
     html_bytes: html.length,

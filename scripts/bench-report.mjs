@@ -29,7 +29,7 @@ for (const accelerators of sizes.length ? sizes : [1024, 16384]) {
   const { nodes, edges, html_bytes, json_bytes } = stages[0];
   console.log(
     `${accelerators} accelerators: fabric report median ${median(times).toFixed(0)} ms (runs ${times.map((t) => t.toFixed(0)).join(', ')}); ` +
-      `in process: check + simulate ${stage('simulate_ms')} ms, data ${stage('data_ms')} ms, layout ${stage('layout_ms')} ms, HTML ${stage('render_ms')} ms; ` +
+      `in process: check + simulate ${stage('simulate_ms')} ms, data ${stage('data_ms')} ms, layout ${stage('layout_ms')} ms (${stage('layout_again_ms')} ms once elkjs has started), HTML ${stage('render_ms')} ms; ` +
       `${nodes} nodes, ${edges} edges drawn; page ${(html_bytes / 1024).toFixed(0)} KB, report data ${(json_bytes / 1024 / 1024).toFixed(1)} MB as JSON`,
   );
 }

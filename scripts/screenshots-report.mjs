@@ -1,6 +1,6 @@
 // Screenshots of `fabric report` for every example, light and dark, and of the side-by-side
-// comparison, into docs/images/report-<name>-<theme>.png. Run after a build:
-// npm run screenshots:report (builds first).
+// comparison, into docs/images/report-<name>-<theme>.png (the whole page) and
+// report-<name>-overview-<theme>.png (down to the topology). npm run screenshots:report builds first.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -26,8 +26,9 @@ try {
       await page.goto(pathToFileURL(html).href);
       const path = `docs/images/report-${name}-${theme}.png`;
       await page.screenshot({ path, fullPage: true });
-      // The topology card alone, for the README.
-      await page.locator('[data-section=topology]').first().screenshot({ path: `docs/images/report-${name}-topology-${theme}.png` });
+      // The top of the page down to the topology (both, side by side), for the README.
+      const bottom = await page.locator('[data-section=topology]').evaluateAll((els) => Math.max(...els.map((e) => e.getBoundingClientRect().bottom)));
+      await page.screenshot({ path: `docs/images/report-${name}-overview-${theme}.png`, fullPage: true, clip: { x: 0, y: 0, width, height: Math.ceil(bottom) + 24 } });
       await page.close();
       process.stdout.write(`${path}\n`);
     }

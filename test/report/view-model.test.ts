@@ -285,6 +285,7 @@ describe('report comparison', () => {
     near(farthest[0], 393e-9, 1e-6, 'legacy farthest');
     near(farthest[1], 143e-9, 1e-6, 'consolidated farthest'); // 11.5 + 120 + 11.5
     assert.deepEqual(row('latency accelerator → memory, nearest')[0], null);
+    assert.deepEqual(row('expectations failing'), [0, 0]);
     const train = row('workload train_step');
     assert.ok(train[0]! > train[1]!, `legacy ${train[0]} should be slower than consolidated ${train[1]}`);
   });

@@ -55,7 +55,7 @@ export function comparisonRows(reports: ReportData[]): ComparisonRow[] {
   for (const name of names) {
     rows.push({ label: `workload ${name}`, values: reports.map((d) => d.workloads.find((w) => w.name === name)?.time_s ?? null), format: formatTime, lowerIsBetter: true });
   }
-  rows.push({ label: 'expectations passing', values: reports.map((d) => (d.expectations.length > 0 ? d.expectations.filter((e) => e.pass).length : null)), format: formatCount });
+  rows.push({ label: 'expectations failing', values: reports.map((d) => (d.simulated ? d.expectations.filter((e) => !e.pass).length : null)), format: formatCount, lowerIsBetter: true });
   return rows;
 }
 

@@ -53,7 +53,7 @@ function headline(data: ReportData): string {
     [formatCount(t.hosts + t.memories), 'hosts and memories'],
     [formatCount(t.links), 'links'],
     [t.switchLanesTotal > 0 ? `${formatCount(t.switchLanesUsed)} / ${formatCount(t.switchLanesTotal)}` : '–', 'switch lanes used'],
-    ...(t.power_W > 0 ? [[formatPower(t.power_W), t.powerUnknown > 0 ? `power (${formatCount(t.powerUnknown)} devices without a figure)` : 'power']] : []),
+    ...(t.power_W > 0 ? [[formatPower(t.power_W), t.powerUnknown > 0 ? `power (${formatCount(t.powerUnknown)} without a figure)` : 'power']] : []),
     ...(data.expectations.length > 0 ? [[`${passed} / ${data.expectations.length}`, 'expectations pass']] : []),
     ...(slowest ? [[formatTime(slowest.time_s), `slowest workload (${escape(slowest.name)})`]] : []),
   ];
@@ -230,13 +230,13 @@ function workloadBlock(workload: ReportWorkload): string {
     const algbw = times((x) => x.algbw_GBps);
     const busbw = times((x) => x.busbw_GBps);
     return (
-      `<tr${source(s.source)}><td class="num muted">${s.source.line}</td>` +
+      `<tr${source(s.source)}><td class="num muted col-line">${s.source.line}</td>` +
       `<td class="step"><span class="dot ${opClass(s.op)}"></span><span class="mono">${escape(s.text)}</span>${repeat}</td>` +
       `<td>${s.algorithm ? `<span class="algorithm ${escape(s.algorithm)}">${escape(s.algorithm)}</span>` : ''}</td>` +
       `<td class="num">${timeRange(steps.map((x) => x.time_s))}</td>` +
       `<td class="num">${algbw.length ? formatGBps(Math.min(...algbw)) : '–'}</td>` +
       `<td class="num">${busbw.length ? formatGBps(Math.min(...busbw)) : '–'}</td>` +
-      `<td class="mono">${s.op === 'compute' ? '' : escape(s.bottleneck ?? 'latency')}</td>` +
+      `<td class="mono col-bottleneck">${s.op === 'compute' ? '' : escape(s.bottleneck ?? 'latency')}</td>` +
       `<td>${alternatives(s)}</td></tr>`
     );
   });
@@ -244,7 +244,7 @@ function workloadBlock(workload: ReportWorkload): string {
     `<div class="workload"${source(workload.source)}><header><h3>${escape(workload.name)}</h3><span class="total">${formatTime(workload.time_s)}</span></header>` +
     (workload.doc ? `<p class="muted">${escape(workload.doc)}</p>` : '') +
     timeline(workload) +
-    `<div class="scroll"><table class="steps"><thead><tr><th class="num">line</th><th>step</th><th>algorithm</th><th class="num">time</th><th class="num">algbw</th><th class="num">busbw</th><th>bottleneck</th><th>alternatives, each alone</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></div>`
+    `<div class="scroll"><table class="steps"><thead><tr><th class="num col-line">line</th><th>step</th><th>algorithm</th><th class="num">time</th><th class="num">algbw</th><th class="num">busbw</th><th class="col-bottleneck">bottleneck</th><th>alternatives, each alone</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></div>`
   );
 }
 

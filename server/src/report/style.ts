@@ -112,9 +112,9 @@ body { margin: 0; background: var(--fabric-bg); }
 .fabric-report .chip.errors { color: var(--fabric-fail); border-color: color-mix(in srgb, var(--fabric-fail) 40%, transparent); }
 .fabric-report .chip.warnings { color: var(--fabric-warn); border-color: color-mix(in srgb, var(--fabric-warn) 40%, transparent); }
 .fabric-report .chip.clean { color: var(--fabric-pass); border-color: color-mix(in srgb, var(--fabric-pass) 40%, transparent); }
-.fabric-report .kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(130px, 1fr)); gap: 10px; margin-top: 14px; }
+.fabric-report .kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 10px; margin-top: 14px; }
 .fabric-report .kpi { background: var(--fabric-surface-2); border-radius: 10px; padding: 10px 12px; }
-.fabric-report .kpi .value { font-size: 20px; font-weight: 650; font-variant-numeric: tabular-nums; }
+.fabric-report .kpi .value { font-size: 20px; font-weight: 650; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .fabric-report .kpi .label { font-size: 12px; color: var(--fabric-muted); }
 .fabric-report table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 .fabric-report th { text-align: left; font-weight: 600; font-size: 12px; color: var(--fabric-muted); padding: 6px 8px; border-bottom: 1px solid var(--fabric-border); white-space: nowrap; }
@@ -207,10 +207,16 @@ ${heat}
 .fabric-report .compare-columns { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 16px; align-items: start; margin-top: 16px; }
 .fabric-report .delta.better { color: var(--fabric-pass); font-weight: 600; }
 .fabric-report .delta.worse { color: var(--fabric-fail); font-weight: 600; }
+/* Half a page wide, the step tables drop the line and bottleneck columns (each report alone has them). */
+.fabric-report .compare-columns .col-line, .fabric-report .compare-columns .col-bottleneck { display: none; }
+.fabric-report .compare-columns .alternatives { min-width: 170px; }
+.fabric-report .compare-columns .kpis { grid-template-columns: repeat(auto-fit, minmax(130px, 1fr)); }
+.fabric-report .compare-columns .kpi .value { font-size: 17px; }
 @media (max-width: 1100px) { .fabric-report .compare-columns { grid-template-columns: minmax(0, 1fr); } }
 @media print {
   .fabric-report { padding: 0; font-size: 11pt; }
-  .fabric-report .card { box-shadow: none; break-inside: avoid; border-color: #c9ced6; }
+  .fabric-report .card { box-shadow: none; border-color: #c9ced6; }
+  .fabric-report tr, .fabric-report .kpi, .fabric-report .topology-frame, .fabric-report .card > header { break-inside: avoid; }
   .fabric-report .topology-frame { max-height: none; overflow: visible; }
   .fabric-report .compare-columns { grid-template-columns: minmax(0, 1fr); }
   .fabric-report .scroll { overflow: visible; }
