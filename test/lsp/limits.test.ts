@@ -10,7 +10,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { DidChangeConfigurationNotification } from 'vscode-languageserver-protocol';
+import {
+  CodeActionRequest,
+  CompletionRequest,
+  DidChangeConfigurationNotification,
+  DocumentFormattingRequest,
+  DocumentSymbolRequest,
+  FoldingRangeRequest,
+  HoverRequest,
+  InlayHintRequest,
+  SemanticTokensRequest,
+} from 'vscode-languageserver-protocol';
+import { LIMIT_CASES } from '../support/limit-cases.js';
 import { codesOf, LspClient } from '../support/lsp.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fabric-lsp-limits-'));
@@ -50,6 +61,50 @@ describe('language server: the fabric.limits settings', () => {
       assert.ok(diagnostics.some((d) => d.code === 'limit' && message.test(String(d.message))), JSON.stringify(diagnostics.map((d) => d.message)));
     });
   }
+});
+
+describe('language server: hostile documents at the default limits', () => {
+  const client = new LspClient();
+
+  before(async () => {
+    await client.initialize({ fabric: { diagnostics: { debounceMs: 10 } } });
+  });
+
+  after(async () => {
+    assert.equal(await client.stop(), 0, client.stderr);
+  });
+
+  // The cases without imports (an open document is checked as it is), but for the two that take
+  // seconds of real work at the limit (scripts/bench-limits.mjs), which the core tests cover.
+  const SLOW = ['a loop of links past the link limit', 'a loop past the iteration limit, every iteration an error'];
+  const hostile = LIMIT_CASES.filter((c) => c.code === 'limit' && Object.keys(c.build().files).length === 0 && !SLOW.includes(c.name));
+  for (const limitCase of hostile) {
+    it(`${limitCase.name}: a limit diagnostic, and every feature answers`, async () => {
+      const doc = uri(`hostile-${LIMIT_CASES.indexOf(limitCase)}.fabric`);
+      await client.open(doc, limitCase.build().text);
+      const diagnostics = await client.waitForDiagnostics(doc, (d) => codesOf(d).includes('limit'), 0, 60_000);
+      assert.ok(diagnostics.some((d) => limitCase.message.test(String(d.message))), JSON.stringify(diagnostics.map((d) => d.message)));
+      const textDocument = { uri: doc };
+      const position = { line: 1, character: 4 };
+      const range = { start: { line: 0, character: 0 }, end: { line: 2, character: 0 } };
+      await client.connection.sendRequest(HoverRequest.type, { textDocument, position });
+      await client.connection.sendRequest(CompletionRequest.type, { textDocument, position });
+      await client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument, options: { tabSize: 2, insertSpaces: true } });
+      await client.connection.sendRequest(FoldingRangeRequest.type, { textDocument });
+      await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument });
+      await client.connection.sendRequest(SemanticTokensRequest.type, { textDocument });
+      await client.connection.sendRequest(InlayHintRequest.type, { textDocument, range });
+      await client.connection.sendRequest(CodeActionRequest.type, { textDocument, range, context: { diagnostics } });
+      await client.close(doc);
+    });
+  }
+
+  it('hovers an array left out at the device limit (a crash this test found)', async () => {
+    const doc = uri('left-out.fabric');
+    await client.open(doc, 'fabric f {\n  gpu g[100000000]\n}\n');
+    const hover = await client.hover(doc, { line: 1, character: 6 });
+    assert.equal(hover, '**g** — gpu, left out: the fabric would have more devices than the device limit allows');
+  });
 });
 
 describe('language server: the simulation time budget', () => {

@@ -59,7 +59,11 @@ export function hover(found: Found, context: HoverContext): string | undefined {
       if (!fabric) return undefined;
       const name = found.kind === 'device-decl' ? found.decl.name.text : found.name.text;
       const array = fabric.arrays.get(name);
-      if (array) return hoverDevice(pickDevice(array, found.kind === 'device-ref' ? found.index : undefined, fabric), context);
+      if (array) {
+        const device = pickDevice(array, found.kind === 'device-ref' ? found.index : undefined, fabric);
+        // An array left out at the device limit has no device to describe.
+        return device ? hoverDevice(device, context) : `**${name}** — ${array.kind}, left out: the fabric would have more devices than the device limit allows`;
+      }
       const group = fabric.groups.get(name);
       return group ? `**group ${name}** — ${group.devices.length} device${group.devices.length === 1 ? '' : 's'}: ${group.devices.slice(0, 8).map((d) => d.name).join(', ')}${group.devices.length > 8 ? ', …' : ''}` : undefined;
     }
@@ -139,7 +143,7 @@ function hoverModel(model: ResolvedModel): string {
 }
 
 /** The element a reference names when its index is a literal; else the array's first. */
-function pickDevice(array: DeviceArray, index: Expression | undefined, fabric: FabricModel): Device {
+function pickDevice(array: DeviceArray, index: Expression | undefined, fabric: FabricModel): Device | undefined {
   let at = index?.type === 'number' ? index.value : 0;
   if (index?.type === 'name') at = fabric.constants.get(index.name.text) ?? 0;
   return array.devices[at] ?? array.devices[0];
