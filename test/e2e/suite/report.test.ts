@@ -60,6 +60,17 @@ describe('the live report', () => {
     assert.doesNotMatch(csp, /unsafe-/);
   });
 
+  it('draws the report again when its webview reloads', async () => {
+    const editor = await open('examples/ualink_pod.fabric', vscode.ViewColumn.One);
+    const panel = await panelFor(editor.document);
+    const before = await shownWhen(panel, 'the report', (s) => s.reportVersion === editor.document.version);
+    panel.shown = undefined;
+    await vscode.commands.executeCommand('workbench.action.webview.reloadWebviewAction');
+    const after = await shownWhen(panel, 'the report after the reload', (s) => s.reportVersion === editor.document.version);
+    assert.equal(after.elements, before.elements);
+    assert.equal(after.heading, 'ualink_pod');
+  });
+
   it('updates as the text changes, and keeps the last good report under a banner while it has an error', async () => {
     // An untitled copy (edits never touch the example); nvl72 imports nothing, so it checks without a folder.
     const content = readFileSync(join(REPO, 'examples/nvl72.fabric'), 'utf8');
