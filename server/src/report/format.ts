@@ -3,7 +3,6 @@ import { formatIn, formatQuantity } from '../model/units.js';
 
 export const formatTime = (seconds: number) => formatQuantity(seconds, 'time');
 export const formatBandwidth = (bytesPerSecond: number) => formatQuantity(bytesPerSecond, 'bandwidth');
-export const formatSize = (bytes: number) => formatQuantity(bytes, 'size');
 export const formatPower = (watts: number) => formatQuantity(watts, 'power');
 export const formatGBps = (value: number | null) => (value === null ? '–' : `${value >= 100 ? value.toFixed(0) : value.toPrecision(3)} GB/s`);
 

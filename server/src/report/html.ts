@@ -20,7 +20,7 @@ export function renderReportSections(data: ReportData, layout: TopologyLayout): 
   return `<div class="report" data-fabric="${escape(data.fabric?.name ?? '')}">${sectionsOf(data, layout).join('')}</div>`;
 }
 
-export function contentSecurityPolicy(stylesheet: string): string {
+function contentSecurityPolicy(stylesheet: string): string {
   return `default-src 'none'; style-src 'sha256-${sha256Base64(stylesheet)}'; img-src 'none'; base-uri 'none'; form-action 'none'`;
 }
 

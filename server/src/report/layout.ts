@@ -33,7 +33,7 @@ export interface TopologyLayout {
 }
 
 /** Node sizes in px: switches and groups carry a second line of figures. */
-export function nodeSize(node: ViewNode): { width: number; height: number } {
+function nodeSize(node: ViewNode): { width: number; height: number } {
   if (node.kind === 'switch') return { width: 150, height: 58 };
   if (node.group !== null) return { width: 164, height: 50 };
   return { width: 116, height: 44 };

@@ -105,7 +105,6 @@ function laneBudgets(data: ReportData): string {
     const total = b.total ?? b.used;
     const scale = Math.max(total, b.used);
     const segments = b.byProtocol.map((p) => ({ value: p.lanes, cls: `proto-${p.protocol}`, title: `${p.protocol}: ${p.lanes} lanes` }));
-    if (b.total !== null && b.used > b.total) segments.push({ value: 0, cls: 'over', title: '' });
     const each = budgets.length > 1 ? ` <span class="muted">×${budgets.length}, each</span>` : '';
     return (
       `<tr class="budget-row${b.overBudget ? ' over-budget' : ''}"${source(b.source)}><td><span class="mono">${escape(rangeName(budgets.map((x) => x.switch)))}</span>${each}<div class="muted">${escape(b.model)}</div></td>` +

@@ -161,7 +161,7 @@ ${KINDS.map((n) => `.topology .node.kind-${n} .accent { fill: var(--fabric-kind-
 .fabric-report svg.bar { display: block; width: 100%; height: 12px; }
 .fabric-report svg.bar .track { fill: var(--fabric-surface-2); }
 ${PROTOCOLS.map((n) => `.fabric-report svg.bar .proto-${n} { fill: var(--fabric-proto-${n}); }`).join('\n')}
-.fabric-report svg.bar .over { fill: var(--fabric-fail); }
+.fabric-report .budget-row.over-budget svg.bar rect:not(.track) { fill: var(--fabric-fail); }
 .fabric-report .budget-row.over-budget .used-text { color: var(--fabric-fail); font-weight: 650; }
 .fabric-report .budget-row td:first-child { white-space: nowrap; }
 .fabric-report td.bar-cell { width: 55%; min-width: 140px; }
