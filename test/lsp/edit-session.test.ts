@@ -1,6 +1,7 @@
 /**
  * Random edit sessions against the real server process: mutated examples opened, changed and
- * closed, hover, completion, formatting and code actions, in a seeded random order (see
+ * closed, hover, completion, formatting, code actions, and what an editor asks for after each
+ * edit (symbols, semantic tokens, folding, inlay hints, code lenses), in a seeded random order (see
  * test/fuzz/seed.ts). Every request is answered, the server never logs an error or exits, and
  * its heap after step 1,000 is at most 1.5 × its heap after step 100. The heap is measured by a
  * probe preloaded into the server (test/support/heap-probe.cjs) after a full garbage collection,
@@ -17,11 +18,16 @@ import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import {
   CodeActionRequest,
+  CodeLensRequest,
   CompletionRequest,
   DocumentFormattingRequest,
+  DocumentSymbolRequest,
+  FoldingRangeRequest,
   HoverRequest,
+  InlayHintRequest,
   LogMessageNotification,
   MessageType,
+  SemanticTokensRequest,
   type Diagnostic,
 } from 'vscode-languageserver-protocol';
 import { SimulateRequest } from '../../shared/protocol.js';
@@ -45,7 +51,7 @@ const CANONICAL = [EXAMPLES[1], EXAMPLES[2], EXAMPLES[6]];
 type Step =
   | { kind: 'change'; doc: number; base: number; changes: Mutation[] }
   | { kind: 'hover' | 'completion' | 'actions'; doc: number; line: number; character: number }
-  | { kind: 'format' | 'close'; doc: number };
+  | { kind: 'format' | 'outline' | 'close'; doc: number };
 
 const doc = fc.nat({ max: DOCUMENTS - 1 });
 const at = { doc, line: fc.nat(), character: fc.nat() };
@@ -55,6 +61,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('completion' as const), ...at }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('actions' as const), ...at }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('format' as const), doc }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('outline' as const), doc }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('close' as const), doc }) },
 );
 
@@ -137,6 +144,16 @@ describe('random edit sessions against the server process', () => {
       case 'format':
         await answered(client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument, options: { tabSize: 2, insertSpaces: true } }), 'formatting');
         return;
+      case 'outline': {
+        // What an editor asks for after each edit: symbols, highlighting, folding, hints, lenses.
+        const range = { start: { line: 0, character: 0 }, end: position(next.doc, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER) };
+        await answered(client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument }), 'document symbols');
+        await answered(client.connection.sendRequest(SemanticTokensRequest.type, { textDocument }), 'semantic tokens');
+        await answered(client.connection.sendRequest(FoldingRangeRequest.type, { textDocument }), 'folding ranges');
+        await answered(client.connection.sendRequest(InlayHintRequest.type, { textDocument, range }), 'inlay hints');
+        await answered(client.connection.sendRequest(CodeLensRequest.type, { textDocument }), 'code lenses');
+        return;
+      }
     }
   }
 
