@@ -130,6 +130,27 @@ describe('the report page in chromium', () => {
     }
   });
 
+  it('draws the standalone SVG with its own stylesheet, in the theme asked for', async () => {
+    const file = join(pagesDir, 'heterogeneous.svg');
+    const result = spawnSync(process.execPath, ['bin/fabric.js', 'report', 'examples/heterogeneous.fabric', '--out', file, '--theme', 'dark'], { encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    const { page, errors, requests } = await visit(file, 'light');
+    try {
+      const drawn = await page.evaluate(() => {
+        const root = getComputedStyle(document.documentElement);
+        const wire = document.querySelector('g.edge.util-full .wire')!;
+        return { full: root.getPropertyValue('--fabric-util-full'), stroke: getComputedStyle(wire).stroke, nodes: document.querySelectorAll('g.node').length };
+      });
+      assert.equal(drawn.full.trim(), '#ff5b52', 'the dark palette');
+      assert.equal(drawn.stroke, rgb(drawn.full));
+      assert.equal(drawn.nodes, buildTopologyView(reportOfFile('examples/heterogeneous.fabric')).nodes.length);
+      assert.deepEqual(errors, []);
+      assert.deepEqual(requests, []);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('prints light, whatever the screen theme', async () => {
     const { page } = await visit(join(pagesDir, 'ualink_pod.html'), 'dark');
     try {

@@ -133,6 +133,7 @@ ${perName('box.proto', PROTOCOLS, (n) => `background: var(--fabric-proto-${n});`
 .fabric-report .legend .box.flag { background: transparent; border: 2px solid var(--fabric-fail); }
 .fabric-report .legend .box.ratio { background: var(--fabric-warn); border-radius: 6px; }
 /* Topology drawing. */
+svg.topology.standalone { font: 12px var(--fabric-font, system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif); }
 .topology .backdrop { fill: var(--fabric-bg); }
 .topology .edge path { fill: none; stroke-linejoin: round; stroke-linecap: round; }
 ${UTIL.map((n) => `.topology .edge.util-${n} .wire { stroke: var(--fabric-util-${n}); }`).join('\n')}
