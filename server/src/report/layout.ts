@@ -49,9 +49,10 @@ const ROOT_OPTIONS = {
   'elk.spacing.nodeNode': '18',
   'elk.spacing.edgeEdge': '6',
   'elk.layered.spacing.edgeNodeBetweenLayers': '24',
-  'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
+  'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
   'elk.layered.crossingMinimization.strategy': 'LAYER_SWEEP',
   'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+  'elk.layered.crossingMinimization.forceNodeModelOrder': 'true',
   'elk.separateConnectedComponents': 'true',
   'elk.spacing.componentComponent': '48',
 };
