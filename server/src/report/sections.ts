@@ -12,6 +12,8 @@ import { renderTopologySvg, sourceAttribute } from './svg.js';
 import { BANDS } from './view.js';
 
 const BAR_UNITS = 1000;
+/** A gain smaller than this (1 %) is not worth a line: it would read `1.00×`. */
+const MIN_GAIN = 1.01;
 /** Most parallel steps a timeline phase stacks. */
 const MAX_TIMELINE_ROWS = 6;
 
@@ -196,8 +198,8 @@ function alternatives(step: ReportStep): string {
   const ring = step.alternatives.find((a) => a.algorithm === 'ring');
   const chosenTime = step.alternatives.find((a) => a.algorithm === step.algorithm)?.time_s;
   let gain = '';
-  if (ring && fastest.algorithm !== 'ring' && fastest.time_s > 0) gain = `<span class="gain">${escape(fastest.algorithm)} ${(ring.time_s / fastest.time_s).toFixed(2)}× faster than ring</span>`;
-  if (chosenTime !== undefined && fastest.algorithm !== step.algorithm && fastest.time_s > 0 && chosenTime / fastest.time_s >= 1.005) {
+  if (ring && fastest.algorithm !== 'ring' && fastest.time_s > 0 && ring.time_s / fastest.time_s >= MIN_GAIN) gain = `<span class="gain">${escape(fastest.algorithm)} ${(ring.time_s / fastest.time_s).toFixed(2)}× faster than ring</span>`;
+  if (chosenTime !== undefined && fastest.algorithm !== step.algorithm && fastest.time_s > 0 && chosenTime / fastest.time_s >= MIN_GAIN) {
     gain += `<span class="gain muted">${escape(fastest.algorithm)} would be ${(chosenTime / fastest.time_s).toFixed(2)}× faster than ${escape(step.algorithm ?? '')}</span>`;
   }
   return `<div class="alternatives">${rows.join('')}</div>${gain}`;
