@@ -1,8 +1,10 @@
 // Runs the end-to-end suites in a real VS Code (code-server driven by headless chromium, offline):
-// first the development extension, then the packaged .vsix installed into VS Code. Installs what
+// first the development extension, then the report view across a window reload, then the
+// packaged .vsix installed into VS Code. Installs what
 // is missing first (test/e2e/setup.mjs). Writes the combined counts to out/test/e2e-results.json
 // for scripts/run-tests.mjs. Screenshots land in docs/images.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runTests } from '@vscode/test-electron';
@@ -49,6 +51,10 @@ mkdirSync(out, { recursive: true });
 try {
   setup();
   await suite('extension', 'test/e2e/suite/index.ts', root, { FABRIC_SCREENSHOT_DIR: join(root, 'docs', 'images') });
+  // Its click request and what it leaves for the run after the reload go to a fresh folder.
+  const reloadRequests = mkdtempSync(join(tmpdir(), 'fabric-e2e-reload-'));
+  await suite('reload', 'test/e2e/reload-suite/index.ts', root, { FABRIC_SCREENSHOT_DIR: reloadRequests });
+  rmSync(reloadRequests, { recursive: true, force: true });
   const vsix = await packageExtension();
   await suite('vsix', 'test/e2e/vsix-suite/index.ts', join(root, 'test', 'e2e', 'vsix-harness'), { FABRIC_E2E_VSIX: join(root, vsix) });
 } catch (error) {
