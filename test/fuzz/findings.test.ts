@@ -1,6 +1,8 @@
 /** What the fuzzers found, one regression test each (the fix is in the core, not in the fuzzer). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { fixesFor } from '../../server/src/model/fixes.js';
+import { check } from '../support/check.js';
 import { PATH, render, simulate } from '../support/sim.js';
 import { runCase } from './pipeline.js';
 
@@ -20,5 +22,13 @@ describe('fuzz findings', () => {
 
   it('the case that found them passes the fuzz pipeline', () => {
     assert.equal(runCase({ path: PATH, text: onInc('broadcast 1 GiB from acc[0] to acc[*] using hypercast', '1e308 m'), files: {} }), undefined);
+  });
+});
+
+describe('fuzz findings in the quick fixes', () => {
+  it('offers fewer sub-links for a count of 100000000 by bisection, not by trying each count (it hung)', () => {
+    const result = check('fabric f {\n  gpu acc[2] : gpu_ualink\n  switch sx\n  for i in 0..1 { link acc[i] <-> sx : ualink x4 * 100000000 }\n}\n');
+    const budget = result.diagnostics.find((d) => d.code === 'port-budget')!;
+    assert.ok(fixesFor(budget, result).some((fix) => fix.title === 'Use 4 sub-links in `acc[i] <-> sx`'));
   });
 });

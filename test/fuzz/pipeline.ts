@@ -1,13 +1,22 @@
 /**
- * One fuzz case through the whole core: parse, check and simulate, the JSON report and the
- * formatter. Returns what is wrong with the run (an exception, a malformed diagnostic), or
+ * One fuzz case through the whole core: parse, check and simulate, the JSON report, the
+ * formatter, and what the editor features compute (completion and the node found at a few
+ * offsets, semantic tokens, folding, the outline, the reference index, quick fixes). Returns what is wrong with the run (an exception, a malformed diagnostic), or
  * undefined when it kept every promise: no throw, and every diagnostic well formed and on the text.
  */
+import type { CheckResult } from '../../server/src/model/check.js';
+import { complete } from '../../server/src/model/completion.js';
+import { fixesFor } from '../../server/src/model/fixes.js';
 import { DEFAULT_LIMITS, type Limits } from '../../server/src/model/limits.js';
 import type { FileAccess } from '../../server/src/model/program.js';
 import { toReport } from '../../server/src/sim/json.js';
 import { simulateSource } from '../../server/src/sim/simulate.js';
+import { buildReferenceIndex } from '../../server/src/model/references.js';
+import { outline } from '../../server/src/model/symbols.js';
+import { findAt } from '../../server/src/syntax/find.js';
+import { foldingRegions } from '../../server/src/syntax/folding.js';
 import { formatSource } from '../../server/src/syntax/format.js';
+import { semanticTokens } from '../../server/src/syntax/semantic-tokens.js';
 import { parse } from '../../server/src/syntax/parse.js';
 import { SEVERITY_OF, type Diagnostic, type Span } from '../../server/src/syntax/source.js';
 
@@ -53,6 +62,22 @@ function diagnosticProblem(diagnostic: Diagnostic, lengths: Map<string, number>)
   return undefined;
 }
 
+/** The editor features' pure halves, as the language server calls them. */
+function runEditorFeatures(check: CheckResult): void {
+  const entry = check.program.entry;
+  const text = entry.source.text;
+  const builtin = (name: string) => check.fabric?.models.get(name)?.builtin === true;
+  for (const offset of [0, Math.floor(text.length / 3), Math.floor((2 * text.length) / 3), text.length]) {
+    complete(text, offset, check);
+    findAt(entry.tree, offset);
+  }
+  semanticTokens(entry, builtin);
+  foldingRegions(entry);
+  outline(entry, check.fabric);
+  buildReferenceIndex(check);
+  for (const diagnostic of check.diagnostics) if (diagnostic.file === entry.source.path) fixesFor(diagnostic, check);
+}
+
 export function runCase(fuzzCase: FuzzCase): string | undefined {
   const files: FileAccess = { read: (path) => fuzzCase.files[path] };
   const limits = FUZZ_LIMITS;
@@ -65,6 +90,7 @@ export function runCase(fuzzCase: FuzzCase): string | undefined {
     const { check, simulation } = simulateSource(fuzzCase.path, fuzzCase.text, files, { limits });
     JSON.stringify(toReport(check, simulation));
     formatSource(fuzzCase.text, { tabSize: 2, insertSpaces: true, maxNestingDepth: limits.maxNestingDepth });
+    runEditorFeatures(check);
     if (!Array.isArray(check.diagnostics)) return 'the check returned no diagnostics list';
     const lengths = new Map(check.program.files.map((file) => [file.source.path, file.source.text.length]));
     lengths.set(check.catalog.source.path, check.catalog.source.text.length);
