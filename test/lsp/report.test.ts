@@ -133,7 +133,7 @@ describe('report view requests', () => {
     assert.match(html.text, /data-id="acc\[0\]"/);
     const svg = await client.connection.sendRequest(ExportReportRequest, { uri: doc, format: 'svg', expandedGroups: [] });
     assert.ok('text' in svg, JSON.stringify(svg));
-    assert.match(svg.text, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<svg class="topology" [^>]*><style><!\[CDATA\[/);
+    assert.match(svg.text, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<svg class="topology standalone" [^>]*><style><!\[CDATA\[/);
     await client.change(doc, POD.replace('gpu_ualink', 'gpu_ualnk'), 2);
     const refused = await client.connection.sendRequest(ExportReportRequest, { uri: doc, format: 'html', expandedGroups: [] });
     assert.ok('error' in refused);

@@ -9,9 +9,9 @@ import type { CheckResult } from '../model/check.js';
 import type { ReportData, SourceLocation } from '../report/data.js';
 import { MAX_DRAWN_NODES } from '../report/groups.js';
 import { buildReportData } from '../report/data.js';
-import { renderReportPage, renderReportSections, reportStylesheet } from '../report/html.js';
+import { renderReportPage, renderReportSections } from '../report/html.js';
 import { layoutTopology, type TopologyLayout } from '../report/layout.js';
-import { renderTopologySvg, sourceAttribute } from '../report/svg.js';
+import { renderTopologyDocument, sourceAttribute } from '../report/svg.js';
 import type { Simulation } from '../sim/simulate.js';
 import { pathToUri } from './convert.js';
 
@@ -41,15 +41,10 @@ export async function renderReport(check: CheckResult, simulation: Simulation | 
     case 'view':
       return { output: 'view', sections: renderReportSections(data, layout), sources: elementSources(data, layout, uri), expandedGroups, tooLargeGroups };
     case 'svg':
-      return { output: 'svg', text: standaloneSvg(renderTopologySvg(data, layout)) };
+      return { output: 'svg', text: renderTopologyDocument(data, layout) };
     case 'html':
       return { output: 'html', text: renderReportPage([{ data, layout }]) };
   }
-}
-
-/** The drawing as a file of its own: it carries the stylesheet its classes need (light, or dark when the viewer prefers). */
-function standaloneSvg(svg: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${svg.replace(/^<svg[^>]*>/, (open) => `${open}<style><![CDATA[${reportStylesheet}]]></style>`)}\n`;
 }
 
 /** Where each element of the markup is declared, by the key shared/protocol.ts describes. */

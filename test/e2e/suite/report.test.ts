@@ -162,7 +162,7 @@ describe('the live report', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fabric-export-'));
     const expected: [string, RegExp][] = [
       ['html', /^<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy"/],
-      ['svg', /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<svg class="topology"/],
+      ['svg', /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<svg class="topology standalone"/],
       ['json', /^\{\n {2}"fabric": "ualink_pod",/],
     ];
     for (const [extension, start] of expected) {
