@@ -3,7 +3,7 @@
  * endpoints), one port per edge end so parallel edges fan out instead of overlapping. The
  * bundled build of elkjs runs in the calling thread: no worker file to ship.
  */
-import ELK from 'elkjs/lib/elk.bundled.js';
+import type ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
 import type { ReportData } from './data.js';
 import { buildTopologyView, type ViewEdge, type ViewNode } from './view.js';
@@ -78,7 +78,8 @@ export async function layoutTopology(data: ReportData, options: { expandedGroups
     })),
     edges: view.edges.map((edge): ElkExtendedEdge => ({ id: edge.id, sources: [`${edge.id}:out`], targets: [`${edge.id}:in`] })),
   };
-  elk ??= new ELK();
+  // Loaded on first use: elkjs is most of the bundle's size, and only drawing needs it.
+  elk ??= new (await import('elkjs/lib/elk.bundled.js')).default();
   const laidOut = await elk.layout(graph);
   const placed = new Map((laidOut.children ?? []).map((child) => [child.id, child]));
   const routes = new Map((laidOut.edges ?? []).map((edge) => [edge.id, edge.sections?.[0]]));
