@@ -88,4 +88,12 @@ describe('usage errors of every command: one line, exit code 2, no stack trace',
     assert.match(result.stdout, /error\[syntax\]/);
     assert.equal(result.stderr, '');
   });
+
+  it('a reader that closes the pipe early ends the output quietly, with no stack trace', () => {
+    // `head -c 1` reads one byte and exits, so most of the report's page (over the 64 KiB a pipe buffers) meets a closed pipe.
+    const pod = join(process.cwd(), 'examples/ualink_pod.fabric');
+    const result = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" report "${pod}" | head -c 1 >/dev/null`], { encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stderr, '');
+  });
 });

@@ -290,6 +290,12 @@ export function main(argv: string[]): number | Promise<number> {
   }
 }
 
+// A reader that stops early (`fabric check … | head`) closes the pipe: stop quietly, as Unix tools do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+});
+
 void Promise.resolve(main(process.argv.slice(2))).then((code) => {
   process.exitCode = code;
 });
