@@ -8,25 +8,10 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { isCatalogUri } from './catalog-file.js';
 import { uriToPath } from './convert.js';
 import { FEATURES } from './features/index.js';
-import { DEFAULT_SETTINGS, Workspace, type ServerSettings } from './workspace.js';
+import { readSettings } from './settings.js';
+import { Workspace } from './workspace.js';
 
 declare const FABRIC_VERSION: string;
-
-/** Reads `fabric.*` settings, whatever subset the client sends. */
-function readSettings(raw: unknown): ServerSettings {
-  const fabric = ((raw as { fabric?: unknown } | undefined)?.fabric ?? raw ?? {}) as Record<string, unknown>;
-  const number = (value: unknown, fallback: number) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback);
-  const diagnostics = (fabric.diagnostics ?? {}) as Record<string, unknown>;
-  const simulation = (fabric.simulation ?? {}) as Record<string, unknown>;
-  const limits = (fabric.limits ?? {}) as Record<string, unknown>;
-  const limitKeys = ['maxDevices', 'maxLinks', 'maxLoopIterations', 'maxNestingDepth', 'maxImportDepth', 'maxFileSize'] as const;
-  return {
-    debounceMs: number(diagnostics.debounceMs, DEFAULT_SETTINGS.debounceMs),
-    simulateOnChange: typeof simulation.onChange === 'boolean' ? simulation.onChange : DEFAULT_SETTINGS.simulateOnChange,
-    simulationBudgetMs: number(simulation.timeBudgetMs, DEFAULT_SETTINGS.simulationBudgetMs),
-    limits: Object.fromEntries(limitKeys.filter((key) => typeof limits[key] === 'number').map((key) => [key, limits[key] as number])),
-  };
-}
 
 export function startServer(): void {
   const connection = createConnection(ProposedFeatures.all);
