@@ -7,11 +7,11 @@
 import type { ElementSource } from '../../../shared/protocol.js';
 import type { CheckResult } from '../model/check.js';
 import type { ReportData, SourceLocation } from '../report/data.js';
-import { MAX_DRAWN_NODES } from '../report/groups.js';
 import { buildReportData } from '../report/data.js';
 import { renderReportPage, renderReportSections } from '../report/html.js';
 import { layoutTopology, type TopologyLayout } from '../report/layout.js';
 import { renderTopologyDocument, sourceAttribute } from '../report/svg.js';
+import { expandableGroups } from '../report/view.js';
 import type { Simulation } from '../sim/simulate.js';
 import { pathToUri } from './convert.js';
 
@@ -27,15 +27,9 @@ export type RenderOutput =
   | { output: 'view'; sections: string; sources: Record<string, ElementSource>; expandedGroups: string[]; tooLargeGroups: string[] }
   | { output: 'html' | 'svg'; text: string };
 
-/** Groups with more members stay collapsed: elkjs needs seconds per thousand nodes (groups.ts folds past the same count). */
-const MAX_EXPANDED_MEMBERS = MAX_DRAWN_NODES;
-
 export async function renderReport(check: CheckResult, simulation: Simulation | undefined, uri: string, job: RenderJob): Promise<RenderOutput> {
   const data = buildReportData(check, simulation);
-  const members = new Map(data.topology.groups.map((group) => [group.id, group.count]));
-  // A group the text no longer has (renamed, resized) is dropped without a word.
-  const expandedGroups = job.expandedGroups.filter((group) => (members.get(group) ?? Infinity) <= MAX_EXPANDED_MEMBERS);
-  const tooLargeGroups = job.expandedGroups.filter((group) => (members.get(group) ?? 0) > MAX_EXPANDED_MEMBERS);
+  const { expanded: expandedGroups, tooLarge: tooLargeGroups } = expandableGroups(data, job.expandedGroups);
   const layout = await layoutTopology(data, { expandedGroups });
   switch (job.output) {
     case 'view':

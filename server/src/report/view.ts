@@ -4,6 +4,7 @@
  * class from peak utilization, their width from bandwidth, and what stands out.
  */
 import type { ReportData, ReportLink, ReportNode, SourceLocation } from './data.js';
+import { MAX_DRAWN_NODES } from './groups.js';
 
 export type UtilizationBand = 'unsimulated' | 'idle' | 'low' | 'medium' | 'high' | 'full';
 
@@ -80,8 +81,21 @@ export interface TopologyView {
 /** Between two endpoints the accelerator sits above: hosts and memories hang below it, off the switch layer. */
 const ENDPOINT_ORDER: Record<string, number> = { gpu: 0, cpu: 1, memory: 2 };
 
+/**
+ * Which of the groups asked for are drawn member by member: those of at most MAX_DRAWN_NODES
+ * members (elkjs needs seconds per thousand nodes, and groups.ts folds past the same count).
+ * A group the data no longer has is dropped without a word; a larger one is `tooLarge`.
+ */
+export function expandableGroups(data: ReportData, requested: readonly string[]): { expanded: string[]; tooLarge: string[] } {
+  const members = new Map(data.topology.groups.map((group) => [group.id, group.count]));
+  return {
+    expanded: requested.filter((group) => (members.get(group) ?? Infinity) <= MAX_DRAWN_NODES),
+    tooLarge: requested.filter((group) => (members.get(group) ?? 0) > MAX_DRAWN_NODES),
+  };
+}
+
 export function buildTopologyView(data: ReportData, expandedGroups: readonly string[] = []): TopologyView {
-  const expanded = new Set(expandedGroups);
+  const expanded = new Set(expandableGroups(data, expandedGroups).expanded);
   const groups = new Map(data.topology.groups.map((g) => [g.id, g]));
   const drawnAs = new Map<string, string>();
   const nodes = new Map<string, ViewNode>();
