@@ -1,4 +1,4 @@
 import type { Browser } from 'playwright-core';
 export const CHROMIUM: string;
-export function ensureChromium(): void;
+export function ensureDebianPackages(packages: [name: string, path: string][], purpose: string): void;
 export function launchChromium(): Promise<Browser>;

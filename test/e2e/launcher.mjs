@@ -12,8 +12,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { format } from 'node:util';
-import { chromium } from 'playwright-core';
-import { CHROMIUM, CODE_SERVER_BIN } from './setup.mjs';
+import { launchChromium } from '../../scripts/chromium.mjs';
+import { CODE_SERVER_BIN } from './setup.mjs';
 
 const TIMEOUT_MS = Number(process.env.FABRIC_E2E_TIMEOUT_MS ?? 10 * 60 * 1000);
 
@@ -122,11 +122,7 @@ async function main() {
   }, TIMEOUT_MS);
 
   await listening;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const exited = new Promise((resolveExit) => {
     void page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));

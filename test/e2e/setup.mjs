@@ -7,30 +7,15 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM, ensureDebianPackages } from '../../scripts/chromium.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 export const CODE_SERVER_DIR = join(root, '.vscode-test', 'code-server');
 export const CODE_SERVER_BIN = join(CODE_SERVER_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
-export const CHROMIUM = '/usr/bin/chromium';
 
 function log(message) {
   process.stdout.write(`[e2e setup] ${message}\n`);
-}
-
-function ensureDebianPackages() {
-  const missing = [
-    ['chromium', CHROMIUM],
-    ['ripgrep', '/usr/bin/rg'],
-    ['libkrb5-dev', '/usr/include/gssapi/gssapi.h'],
-  ].filter(([, path]) => !existsSync(path));
-  if (missing.length === 0) return;
-  const names = missing.map(([name]) => name);
-  if (process.getuid?.() !== 0) throw new Error(`the end-to-end tests need the Debian packages ${names.join(', ')}; install them with: sudo apt-get install -y ${names.join(' ')}`);
-  log(`installing Debian packages: ${names.join(', ')}`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  execFileSync('apt-get', ['install', '-y', '-qq', ...names], { stdio: 'inherit', env });
 }
 
 function ensureCodeServer() {
@@ -67,7 +52,14 @@ function ensureCodeServer() {
 }
 
 export function setup() {
-  ensureDebianPackages();
+  ensureDebianPackages(
+    [
+      ['chromium', CHROMIUM],
+      ['ripgrep', '/usr/bin/rg'],
+      ['libkrb5-dev', '/usr/include/gssapi/gssapi.h'],
+    ],
+    'the end-to-end tests',
+  );
   ensureCodeServer();
 }
 
