@@ -5,14 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
 const bin = join(process.cwd(), 'bin/fabric.js');
 const NOBODY = 65534;
-const asOtherUser: SpawnSyncOptions = process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {};
 
 const dir = mkdtempSync(join(tmpdir(), 'fabric-usage-'));
 chmodSync(dir, 0o755);
@@ -24,9 +23,15 @@ writeFileSync(secret, 'fabric f { }\n');
 chmodSync(secret, 0o000);
 const missing = join(dir, 'nope.fabric');
 const folder = join(dir, 'folder');
+// `nobody` may not reach the checkout (a clone in a private folder), so it runs a copy of the
+// self-contained CLI bundle from this world-readable folder.
+const asRoot = process.getuid?.() === 0;
+if (asRoot) copyFileSync(join(process.cwd(), 'out/cli.js'), join(dir, 'cli.js'));
+const asOtherUser: SpawnSyncOptions = asRoot ? { uid: NOBODY, gid: NOBODY, cwd: dir } : {};
 
 function fabric(args: string[], options: SpawnSyncOptions = {}) {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', ...options });
+  const program = options.uid === undefined ? bin : join(dir, 'cli.js');
+  const result = spawnSync(process.execPath, [program, ...args], { encoding: 'utf8', ...options });
   return { code: result.status, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
