@@ -193,14 +193,14 @@ function hoverDevice(device: Device, context: HoverContext): string {
     if (memories.length > 16) lines.push(`| … ${memories.length - 16} more | | |`);
     lines.push('', '*load-to-use = 2 × one-way + the memory\'s access latency*');
   }
-  const peers = fabric.devices.filter((d) => d !== device && d.array.kind === 'gpu' && latencies[d.id] !== Infinity);
-  if (peers.length > 0) {
-    let nearest = peers[0];
-    let farthest = peers[0];
-    for (const peer of peers) {
-      if (latencies[peer.id] < latencies[nearest.id]) nearest = peer;
-      if (latencies[peer.id] > latencies[farthest.id]) farthest = peer;
-    }
+  let nearest: Device | undefined;
+  let farthest: Device | undefined;
+  for (const peer of fabric.devices) {
+    if (peer === device || peer.array.kind !== 'gpu' || latencies[peer.id] === Infinity) continue;
+    if (!nearest || latencies[peer.id] < latencies[nearest.id]) nearest = peer;
+    if (!farthest || latencies[peer.id] > latencies[farthest.id]) farthest = peer;
+  }
+  if (nearest && farthest) {
     const describe = (peer: Device) => {
       const lone = loneFlow(network, fabric, device, peer);
       if (lone) plans.push(lone.plan);

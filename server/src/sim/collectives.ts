@@ -6,7 +6,7 @@
  */
 import type { Device, Link, ResolvedStatement, Settings } from '../model/types.js';
 import type { Entity } from './engine.js';
-import type { Network, Route } from './network.js';
+import type { Network, Route, RoutePart } from './network.js';
 import type { AlgorithmName } from './report.js';
 
 export type Collective = Extract<ResolvedStatement, { type: 'allreduce' | 'reducescatter' | 'allgather' | 'alltoall' | 'broadcast' }>;
@@ -46,6 +46,8 @@ class PlanBuilder {
   readonly loads = new Map<number, number>();
   readonly switches = new Set<Device>();
   readonly links = new Set<Link>();
+  /** Route parts already added: switch paths are shared objects, so each is walked once. */
+  private readonly partsSeen = new Set<RoutePart>();
   maxLatencyPs = 0;
   problem?: Plan['problem'];
 
@@ -68,6 +70,8 @@ class PlanBuilder {
     }
     this.maxLatencyPs = Math.max(this.maxLatencyPs, route.latencyPs);
     for (const part of route.parts) {
+      if (this.partsSeen.has(part)) continue;
+      this.partsSeen.add(part);
       for (const s of part.switches) this.switches.add(s);
       for (const l of part.links) this.links.add(l);
     }

@@ -25,42 +25,64 @@ export interface EntityOutcome {
 
 const EPSILON = 1e-12;
 
+/** Per resource table, a reusable resource → dense slot map (-1 when unused), reset after each call. */
+const slotScratch = new WeakMap<Float64Array, Int32Array>();
+
 /**
  * Max-min fair rates: every unfrozen entity's rate rises together until a resource saturates;
- * the entities on it freeze; repeat. `capacities` are left untouched.
+ * the entities on it freeze; repeat. `capacities` are left untouched. The resources the active
+ * entities touch get dense slots, so the rounds work on typed arrays rather than maps.
  */
 export function maxMinFairRates(entities: Entity[], active: number[], capacities: Float64Array): { rates: Float64Array; limitedBy: Int32Array; saturated: Set<number> } {
   const rates = new Float64Array(entities.length);
   const limitedBy = new Int32Array(entities.length).fill(-1);
-  const residual = new Map<number, number>();
-  const users = new Map<number, number[]>();
+  let slotOf = slotScratch.get(capacities);
+  if (!slotOf) slotScratch.set(capacities, (slotOf = new Int32Array(capacities.length).fill(-1)));
+  const resourceOf: number[] = [];
+  const userCount: number[] = [];
   for (const i of active) {
-    const entity = entities[i];
-    for (let k = 0; k < entity.resources.length; k++) {
-      const r = entity.resources[k];
-      if (!residual.has(r)) residual.set(r, capacities[r]);
-      let list = users.get(r);
-      if (!list) users.set(r, (list = []));
-      list.push(i);
+    for (const r of entities[i].resources) {
+      if (slotOf[r] < 0) {
+        slotOf[r] = resourceOf.length;
+        resourceOf.push(r);
+        userCount.push(0);
+      }
+      userCount[slotOf[r]]++;
     }
   }
+  const slots = resourceOf.length;
+  const userStart = new Int32Array(slots + 1);
+  for (let s = 0; s < slots; s++) userStart[s + 1] = userStart[s] + userCount[s];
+  const users = new Int32Array(userStart[slots]);
+  const filled = userStart.slice(0, slots);
+  for (const i of active) for (const r of entities[i].resources) users[filled[slotOf[r]]++] = i;
+  const residual = Float64Array.from(resourceOf, (r) => capacities[r]);
+  const demand = new Float64Array(slots);
+  const seenInRound = new Int32Array(slots).fill(-1);
+
   const frozen = new Uint8Array(entities.length);
   const allSaturated = new Set<number>();
   let unfrozen = active.filter((i) => entities[i].resources.length > 0);
   for (const i of active) if (entities[i].resources.length === 0) rates[i] = Infinity;
-  while (unfrozen.length > 0) {
-    const demand = new Map<number, number>();
+  for (let round = 0; unfrozen.length > 0; round++) {
+    // The resources the unfrozen entities load, in order of first use (that order decides ties).
+    const loaded: number[] = [];
     for (const i of unfrozen) {
-      const entity = entities[i];
-      for (let k = 0; k < entity.resources.length; k++) {
-        const r = entity.resources[k];
-        demand.set(r, (demand.get(r) ?? 0) + entity.loads[k]);
+      const { resources, loads } = entities[i];
+      for (let k = 0; k < resources.length; k++) {
+        const s = slotOf[resources[k]];
+        if (seenInRound[s] !== round) {
+          seenInRound[s] = round;
+          demand[s] = 0;
+          loaded.push(s);
+        }
+        demand[s] += loads[k];
       }
     }
     let step = Infinity;
-    for (const [r, d] of demand) {
-      if (d <= 0) continue;
-      const level = residual.get(r)! / d;
+    for (const s of loaded) {
+      if (demand[s] <= 0) continue;
+      const level = residual[s] / demand[s];
       if (level < step) step = level;
     }
     if (step === Infinity) {
@@ -68,23 +90,23 @@ export function maxMinFairRates(entities: Entity[], active: number[], capacities
       break;
     }
     for (const i of unfrozen) rates[i] += step;
-    const saturated: number[] = [];
-    for (const [r, d] of demand) {
-      const left = residual.get(r)! - step * d;
-      residual.set(r, left);
-      if (d > 0 && left <= EPSILON * Math.max(1, capacities[r])) saturated.push(r);
-    }
-    for (const r of saturated) {
-      allSaturated.add(r);
-      for (const i of users.get(r)!) {
-        if (!frozen[i]) {
-          frozen[i] = 1;
-          limitedBy[i] = r;
+    for (const s of loaded) {
+      residual[s] -= step * demand[s];
+      const r = resourceOf[s];
+      if (demand[s] > 0 && residual[s] <= EPSILON * Math.max(1, capacities[r])) {
+        allSaturated.add(r);
+        for (let u = userStart[s]; u < userStart[s + 1]; u++) {
+          const i = users[u];
+          if (!frozen[i]) {
+            frozen[i] = 1;
+            limitedBy[i] = r;
+          }
         }
       }
     }
     unfrozen = unfrozen.filter((i) => !frozen[i]);
   }
+  for (const r of resourceOf) slotOf[r] = -1;
   return { rates, limitedBy, saturated: allSaturated };
 }
 

@@ -64,9 +64,12 @@ export class Network {
   private readonly switches: Device[] = [];
   private readonly switchLatencyPs: Float64Array;
   private readonly linkLatencyPs: Float64Array;
-  private readonly switchEdges: [number, number][][];
+  /** Switch-to-switch edges in compressed rows: switch u's are edgeSwitch/edgeLink[edgeStart[u] .. edgeStart[u + 1]), in link order. */
+  private readonly edgeStart: Int32Array;
+  private readonly edgeSwitch: Int32Array;
+  private readonly edgeLink: Int32Array;
   private readonly trees = new Map<number, SwitchTree>();
-  private readonly switchPathLoads = new Map<number, RoutePart & { loads: Map<number, number> }>();
+  private readonly switchPathLoads = new Map<number, RoutePart & { loads: Loads }>();
 
   constructor(fabric: FabricModel) {
     this.devices = fabric.devices;
@@ -99,13 +102,27 @@ export class Network {
       this.capacities[r] = memory.array.spec.bandwidth?.value ?? Infinity;
       this.fabricInternal[r] = 1;
     });
-    this.switchEdges = this.switches.map(() => []);
-    for (const link of this.links) {
+    const switchLinks = this.links.filter((link) => {
       const a = this.switchIndex[link.a.id];
       const b = this.switchIndex[link.b.id];
-      if (a < 0 || b < 0 || a === b) continue;
-      this.switchEdges[a].push([b, link.id]);
-      this.switchEdges[b].push([a, link.id]);
+      return a >= 0 && b >= 0 && a !== b;
+    });
+    this.edgeStart = new Int32Array(this.switches.length + 1);
+    for (const link of switchLinks) {
+      this.edgeStart[this.switchIndex[link.a.id] + 1]++;
+      this.edgeStart[this.switchIndex[link.b.id] + 1]++;
+    }
+    for (let u = 0; u < this.switches.length; u++) this.edgeStart[u + 1] += this.edgeStart[u];
+    this.edgeSwitch = new Int32Array(switchLinks.length * 2);
+    this.edgeLink = new Int32Array(switchLinks.length * 2);
+    const cursor = this.edgeStart.slice(0, this.switches.length);
+    for (const link of switchLinks) {
+      const a = this.switchIndex[link.a.id];
+      const b = this.switchIndex[link.b.id];
+      this.edgeSwitch[cursor[a]] = b;
+      this.edgeLink[cursor[a]++] = link.id;
+      this.edgeSwitch[cursor[b]] = a;
+      this.edgeLink[cursor[b]++] = link.id;
     }
   }
 
@@ -137,24 +154,28 @@ export class Network {
     const n = this.switches.length;
     const distance = new Float64Array(n).fill(Infinity);
     const sigma = new Float64Array(n);
-    const predecessors: number[][] = Array.from({ length: n }, () => []);
+    // Unreached switches share one empty list; a switch gets its own when first reached.
+    const predecessors: number[][] = new Array<number[]>(n).fill(NO_PREDECESSORS as number[]);
     const done = new Uint8Array(n);
     distance[source] = this.switchLatencyPs[source];
     sigma[source] = 1;
     const heap = new MinHeap();
     heap.push(distance[source], source);
     while (heap.size > 0) {
-      const [d, u] = heap.pop();
+      const d = heap.topKey;
+      const u = heap.pop();
       if (done[u] || d > distance[u]) continue;
       done[u] = 1;
-      for (const [v, linkId] of this.switchEdges[u]) {
+      for (let e = this.edgeStart[u]; e < this.edgeStart[u + 1]; e++) {
+        const v = this.edgeSwitch[e];
+        const linkId = this.edgeLink[e];
         const candidate = d + this.linkLatencyPs[linkId] + this.switchLatencyPs[v];
         if (candidate < distance[v]) {
           distance[v] = candidate;
           sigma[v] = sigma[u];
           predecessors[v] = [u, linkId];
           heap.push(candidate, v);
-        } else if (candidate === distance[v] && !done[v]) {
+        } else if (candidate === distance[v] && candidate !== Infinity && !done[v]) {
           sigma[v] += sigma[u];
           predecessors[v].push(u, linkId);
         }
@@ -166,7 +187,7 @@ export class Network {
   }
 
   /** Loads of the switch-level part from switch s to switch t, as fractions of one flow. */
-  private switchPath(s: number, t: number): RoutePart & { loads: Map<number, number> } {
+  private switchPath(s: number, t: number): RoutePart & { loads: Loads } {
     const key = s * this.switches.length + t;
     const cached = this.switchPathLoads.get(key);
     if (cached) return cached;
@@ -200,7 +221,7 @@ export class Network {
         links.add(link);
       }
     }
-    const result = { loads, links: [...links], switches: order.map((i) => this.switches[i]) };
+    const result = { loads: { resources: [...loads.keys()], fractions: [...loads.values()] }, links: [...links], switches: order.map((i) => this.switches[i]) };
     this.switchPathLoads.set(key, result);
     return result;
   }
@@ -250,6 +271,7 @@ export class Network {
       }
     }
     if (options.length === 0) return undefined;
+    if (options.length === 1 && !options[0].direct) return this.singleOptionRoute(source, target, best, options[0]);
     const total = options.reduce((n, o) => n + o.count, 0);
     const loads = new Map<number, number>();
     const add = (resource: number, fraction: number) => loads.set(resource, (loads.get(resource) ?? 0) + fraction);
@@ -268,7 +290,7 @@ export class Network {
         ends.push(entry.link);
       }
       const middle = this.switchPath(entry.switch, exit.switch);
-      for (const [resource, fraction] of middle.loads) add(resource, fraction * weight);
+      for (let k = 0; k < middle.loads.resources.length; k++) add(middle.loads.resources[k], middle.loads.fractions[k] * weight);
       parts.push(middle);
       if (exit.link) {
         add(this.direction(exit.link, this.switches[exit.switch]), weight);
@@ -284,6 +306,33 @@ export class Network {
       parts,
       first: options[0],
     };
+  }
+
+  /**
+   * The common case, one entry and one exit switch: the loads are the end links' and the cached
+   * switch path's as they are (they cannot overlap: end links join an endpoint to a switch).
+   */
+  private singleOptionRoute(source: Device, target: Device, latencyPs: number, option: Option): Route {
+    const { entry, exit } = option as Required<Pick<Option, 'entry' | 'exit'>>;
+    const middle = this.switchPath(entry.switch, exit.switch);
+    const resources: number[] = [];
+    const fractions: number[] = [];
+    const ends: Link[] = [];
+    if (entry.link) {
+      resources.push(this.direction(entry.link, source));
+      fractions.push(1);
+      ends.push(entry.link);
+    }
+    for (let k = 0; k < middle.loads.resources.length; k++) {
+      resources.push(middle.loads.resources[k]);
+      fractions.push(middle.loads.fractions[k]);
+    }
+    if (exit.link) {
+      resources.push(this.direction(exit.link, this.switches[exit.switch]));
+      fractions.push(1);
+      ends.push(exit.link);
+    }
+    return { source, target, latencyPs, paths: option.count, loads: { resources, fractions }, parts: [{ switches: [], links: ends }, middle], first: option };
   }
 
   /** The reported path: the first option, and through the switches the earliest-declared links. */
@@ -321,14 +370,24 @@ export class Network {
       const { distance } = this.tree(entry.switch);
       for (let s = 0; s < reach.length; s++) reach[s] = Math.min(reach[s], entry.costPs + distance[s]);
     }
+    // Each device's best exit, read off its own links: no per-device allocation on 16,384 devices.
     for (const device of this.devices) {
-      if (device === source) continue;
-      let best = Infinity;
-      for (const exit of this.attachments(device)) best = Math.min(best, reach[exit.switch] + exit.costPs);
-      if (!this.isSwitch(device) && !this.isSwitch(source)) {
-        for (const link of source.links) if (link.a === device || link.b === device) best = Math.min(best, this.linkLatencyPs[link.id]);
+      const own = this.switchIndex[device.id];
+      let best = own >= 0 ? reach[own] : Infinity;
+      if (own < 0) {
+        for (const link of device.links) {
+          const exit = this.switchIndex[(link.a === device ? link.b : link.a).id];
+          if (exit >= 0) best = Math.min(best, reach[exit] + this.linkLatencyPs[link.id]);
+        }
       }
       result[device.id] = best;
+    }
+    result[source.id] = Infinity;
+    if (!this.isSwitch(source)) {
+      for (const link of source.links) {
+        const other = link.a === source ? link.b : link.a;
+        if (other !== source && !this.isSwitch(other)) result[other.id] = Math.min(result[other.id], this.linkLatencyPs[link.id]);
+      }
     }
     return result;
   }
@@ -354,7 +413,8 @@ export class Network {
     const queue = [source];
     for (let i = 0; i < queue.length; i++) {
       const u = queue[i];
-      for (const [v] of this.switchEdges[u]) {
+      for (let e = this.edgeStart[u]; e < this.edgeStart[u + 1]; e++) {
+        const v = this.edgeSwitch[e];
         if (hops[v] === Infinity) {
           hops[v] = hops[u] + 1;
           queue.push(v);
@@ -373,6 +433,9 @@ export class Network {
     return this.switches.length;
   }
 }
+
+/** Frozen, so a push onto an unreached switch's list would throw rather than corrupt every other. */
+const NO_PREDECESSORS: readonly number[] = Object.freeze([]);
 
 /** A binary min-heap of (key, value) pairs for Dijkstra. */
 class MinHeap {
@@ -400,10 +463,16 @@ class MinHeap {
     values[i] = value;
   }
 
-  pop(): [number, number] {
+  /** The smallest key; read it before `pop`. */
+  get topKey(): number {
+    return this.keys[0];
+  }
+
+  /** Removes the entry with the smallest key and returns its value. */
+  pop(): number {
     const keys = this.keys;
     const values = this.values;
-    const top: [number, number] = [keys[0], values[0]];
+    const top = values[0];
     const lastKey = keys.pop()!;
     const lastValue = values.pop()!;
     if (keys.length > 0) {
