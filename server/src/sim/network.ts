@@ -81,19 +81,31 @@ export class Network {
         this.switches.push(device);
       }
     }
-    this.switchLatencyPs = Float64Array.from(this.switches, (s) => toPs(s.array.spec.latency?.value ?? 0));
-    this.linkLatencyPs = Float64Array.from(this.links, (l) => toPs(l.latency));
+    this.switchLatencyPs = new Float64Array(this.switches.length);
+    for (let u = 0; u < this.switches.length; u++) this.switchLatencyPs[u] = toPs(this.switches[u].array.spec.latency?.value ?? 0);
     const memories = this.devices.filter((d) => d.array.kind === 'memory');
     const count = this.links.length * 2 + memories.length;
     this.capacities = new Float64Array(count);
     this.fabricInternal = new Uint8Array(count);
     this.memoryOfMedia = memories;
+    this.linkLatencyPs = new Float64Array(this.links.length);
+    // One pass over the links (hover waits for this after every edit): latency, both directions'
+    // capacity, and the switch-to-switch edge counts.
+    this.edgeStart = new Int32Array(this.switches.length + 1);
+    const switchLinks: Link[] = [];
     for (const link of this.links) {
-      const internal = link.a.array.kind === 'switch' && link.b.array.kind === 'switch' ? 1 : 0;
-      for (const direction of [0, 1]) {
-        const r = link.id * 2 + direction;
-        this.capacities[r] = link.bandwidth;
-        this.fabricInternal[r] = internal;
+      const r = link.id * 2;
+      this.linkLatencyPs[link.id] = toPs(link.latency);
+      this.capacities[r] = this.capacities[r + 1] = link.bandwidth;
+      const a = this.switchIndex[link.a.id];
+      const b = this.switchIndex[link.b.id];
+      if (a >= 0 && b >= 0) {
+        this.fabricInternal[r] = this.fabricInternal[r + 1] = 1;
+        if (a !== b) {
+          switchLinks.push(link);
+          this.edgeStart[a + 1]++;
+          this.edgeStart[b + 1]++;
+        }
       }
     }
     memories.forEach((memory, i) => {
@@ -102,16 +114,6 @@ export class Network {
       this.capacities[r] = memory.array.spec.bandwidth?.value ?? Infinity;
       this.fabricInternal[r] = 1;
     });
-    const switchLinks = this.links.filter((link) => {
-      const a = this.switchIndex[link.a.id];
-      const b = this.switchIndex[link.b.id];
-      return a >= 0 && b >= 0 && a !== b;
-    });
-    this.edgeStart = new Int32Array(this.switches.length + 1);
-    for (const link of switchLinks) {
-      this.edgeStart[this.switchIndex[link.a.id] + 1]++;
-      this.edgeStart[this.switchIndex[link.b.id] + 1]++;
-    }
     for (let u = 0; u < this.switches.length; u++) this.edgeStart[u + 1] += this.edgeStart[u];
     this.edgeSwitch = new Int32Array(switchLinks.length * 2);
     this.edgeLink = new Int32Array(switchLinks.length * 2);
