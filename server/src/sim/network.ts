@@ -273,10 +273,22 @@ export class Network {
       }
     }
     if (options.length === 0) return undefined;
-    if (options.length === 1 && !options[0].direct) return this.singleOptionRoute(source, target, best, options[0]);
     const total = options.reduce((n, o) => n + o.count, 0);
-    const loads = new Map<number, number>();
-    const add = (resource: number, fraction: number) => loads.set(resource, (loads.get(resource) ?? 0) + fraction);
+    const resources: number[] = [];
+    const fractions: number[] = [];
+    // Options can share resources; one option's cannot repeat (its end links join an endpoint to
+    // a switch, its middle joins switches), so the common single-option route needs no merging.
+    const slotOf = options.length > 1 ? new Map<number, number>() : undefined;
+    const add = (resource: number, fraction: number) => {
+      const at = slotOf?.get(resource);
+      if (at !== undefined) {
+        fractions[at] += fraction;
+        return;
+      }
+      slotOf?.set(resource, resources.length);
+      resources.push(resource);
+      fractions.push(fraction);
+    };
     const ends: Link[] = [];
     const parts: RoutePart[] = [{ switches: [], links: ends }];
     for (const option of options) {
@@ -304,37 +316,10 @@ export class Network {
       target,
       latencyPs: best,
       paths: total,
-      loads: { resources: [...loads.keys()], fractions: [...loads.values()] },
+      loads: { resources, fractions },
       parts,
       first: options[0],
     };
-  }
-
-  /**
-   * The common case, one entry and one exit switch: the loads are the end links' and the cached
-   * switch path's as they are (they cannot overlap: end links join an endpoint to a switch).
-   */
-  private singleOptionRoute(source: Device, target: Device, latencyPs: number, option: Option): Route {
-    const { entry, exit } = option as Required<Pick<Option, 'entry' | 'exit'>>;
-    const middle = this.switchPath(entry.switch, exit.switch);
-    const resources: number[] = [];
-    const fractions: number[] = [];
-    const ends: Link[] = [];
-    if (entry.link) {
-      resources.push(this.direction(entry.link, source));
-      fractions.push(1);
-      ends.push(entry.link);
-    }
-    for (let k = 0; k < middle.loads.resources.length; k++) {
-      resources.push(middle.loads.resources[k]);
-      fractions.push(middle.loads.fractions[k]);
-    }
-    if (exit.link) {
-      resources.push(this.direction(exit.link, this.switches[exit.switch]));
-      fractions.push(1);
-      ends.push(exit.link);
-    }
-    return { source, target, latencyPs, paths: option.count, loads: { resources, fractions }, parts: [{ switches: [], links: ends }, middle], first: option };
   }
 
   /** The reported path: the first option, and through the switches the earliest-declared links. */
