@@ -21,6 +21,16 @@ export interface BuildContext {
   docAt(offset: number): string | undefined;
   /** The comment on the line of this offset, when it calls the figure an estimate. */
   estimateAt(offset: number): string | undefined;
+  /**
+   * A fabric's items when they were built one at a time (see item-split.ts), by the offset of the
+   * fabric's `{`, with the problems found while building them.
+   */
+  separateItems?: ReadonlyMap<number, SeparateItems>;
+}
+
+export interface SeparateItems {
+  items: A.Item[];
+  problems: BuildProblem[];
 }
 
 const kids = (node: CstNode): Children => node.children as Children;
@@ -111,11 +121,14 @@ function buildFabric(node: CstNode, context: BuildContext): A.FabricDecl | undef
   const span = nodeSpan(node);
   if (!name || !span) return undefined;
   const description = firstToken(node, 'StringLiteral');
+  const open = firstToken(node, 'LBrace');
+  const separate = open && context.separateItems?.get(open.startOffset);
+  if (separate) context.problems.push(...separate.problems);
   return {
     type: 'fabric',
     name,
     description: description ? unquote(description.image) : undefined,
-    items: buildItems(nodes(node, 'item'), context, false),
+    items: separate ? separate.items : buildItems(nodes(node, 'item'), context, false),
     doc: context.docAt(span.start),
     span,
   };
@@ -150,7 +163,8 @@ function buildItems(itemNodes: CstNode[], context: BuildContext, inLoop: boolean
   return items;
 }
 
-function buildItem(node: CstNode, context: BuildContext): A.Item | undefined {
+/** One item's syntax, from the concrete tree of the `item` rule. */
+export function buildItem(node: CstNode, context: BuildContext): A.Item | undefined {
   const [ruleName, child] = Object.entries(kids(node))[0] ?? [];
   const inner = child?.[0] as CstNode | undefined;
   if (!inner) return undefined;

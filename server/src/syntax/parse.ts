@@ -4,7 +4,8 @@
  */
 import type { IRecognitionException, IToken, TokenType } from 'chevrotain';
 import type { FileNode } from './ast.js';
-import { buildFile, type BuildContext } from './cst-to-ast.js';
+import { buildFile, buildItem, type BuildContext, type SeparateItems } from './cst-to-ast.js';
+import { splitItems } from './item-split.js';
 import { fabricParser } from './parser.js';
 import { SourceFile, type Span } from './source.js';
 import * as T from './tokens.js';
@@ -26,6 +27,11 @@ export interface ParseResult {
 export interface ParseOptions {
   /** Deepest nesting of `{`, `(` and `[` read; deeper text is a `limit` diagnostic. */
   maxNestingDepth: number;
+  /**
+   * False reads the file whole, never item by item: the reference that reading in pieces is
+   * tested against. Both give the same tree and problems.
+   */
+  inPieces?: boolean;
 }
 
 const emptyTree = (): FileNode => ({ imports: [], models: [], fabrics: [], span: { start: 0, end: 0 } });
@@ -238,14 +244,49 @@ export function parse(path: string, text: string, options: ParseOptions): ParseR
     return { source, tree: emptyTree(), problems, comments };
   }
 
+  const context = createContext(text, source, comments);
+  const tree =
+    (options.inPieces !== false ? readInPieces(lexed.tokens, context) : undefined) ??
+    readWhole(lexed.tokens, text, context, problems);
+  for (const problem of context.problems) problems.push({ code: 'syntax', ...problem });
+  return { source, tree, problems, comments };
+}
+
+/**
+ * Reads each fabric item on its own and builds its syntax at once (see item-split.ts).
+ * Undefined when the split fails or any piece has a syntax error: then the whole file is read
+ * and recovers as always. A piece without errors parses alone as it does in the file (no item
+ * can continue with a token that starts another), so both ways give the same tree.
+ */
+function readInPieces(tokens: IToken[], context: BuildContext): FileNode | undefined {
   const parser = fabricParser();
-  parser.input = lexed.tokens;
+  const split = splitItems(tokens, parser.itemStarts);
+  if (!split) return undefined;
+  const separateItems = new Map<number, SeparateItems>();
+  for (const body of split.bodies) {
+    const built: SeparateItems = { items: [], problems: [] };
+    const itemContext: BuildContext = { ...context, problems: built.problems };
+    for (const [start, end] of body.items) {
+      parser.input = tokens.slice(start, end);
+      const cst = parser.item();
+      if (parser.errors.length > 0) return undefined;
+      const item = buildItem(cst, itemContext);
+      if (item) built.items.push(item);
+    }
+    separateItems.set(body.open.startOffset, built);
+  }
+  parser.input = split.outline;
+  const cst = parser.file();
+  if (parser.errors.length > 0) return undefined;
+  return buildFile(cst, { ...context, separateItems });
+}
+
+function readWhole(tokens: IToken[], text: string, context: BuildContext, problems: SyntaxProblem[]): FileNode {
+  const parser = fabricParser();
+  parser.input = tokens;
   const cst = parser.file();
   for (const error of parser.errors) {
     problems.push({ code: 'syntax', span: syntaxErrorSpan(error, text), message: describeError(error) });
   }
-  const context = createContext(text, source, comments);
-  const tree = cst ? buildFile(cst, context) : emptyTree();
-  for (const problem of context.problems) problems.push({ code: 'syntax', ...problem });
-  return { source, tree, problems, comments };
+  return cst ? buildFile(cst, context) : emptyTree();
 }

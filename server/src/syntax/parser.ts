@@ -9,9 +9,13 @@ import * as T from './tokens.js';
 const unitFollowersThatEndAQuantity: TokenType[] = [T.Colon, T.LBracket, T.Arrow, T.BiArrow];
 
 export class FabricParser extends CstParser {
+  /** The token types an item can start with, read from the grammar (item-split.ts splits at them). */
+  readonly itemStarts: ReadonlySet<TokenType>;
+
   constructor() {
     super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'onlyOffset' });
     this.performSelfAnalysis();
+    this.itemStarts = new Set(this.computeContentAssist('item', []).map((path) => path.nextTokenType));
   }
 
   file = this.RULE('file', () => {
