@@ -8,21 +8,30 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CATALOG_TEXT } from '../../server/src/model/catalog.js';
-import { splitItems } from '../../server/src/syntax/item-split.js';
+import { ItemSplitter } from '../../server/src/syntax/item-split.js';
+import type { IToken } from 'chevrotain';
 import { parse } from '../../server/src/syntax/parse.js';
 import { fabricParser } from '../../server/src/syntax/parser.js';
 import { fabricLexer } from '../../server/src/syntax/tokens.js';
+import { generateFabric } from '../../scripts/generate-fabric.mjs';
+
+/** Splits a file's tokens; the items of each fabric, by the offset of its `{`. */
+function split(text: string, read: (tokens: IToken[]) => boolean = () => true) {
+  const { tokens } = fabricLexer.tokenize(text);
+  const bodies = new Map<number, IToken[][]>();
+  const splitter = new ItemSplitter(fabricParser().itemStarts, 64, (item, open) => {
+    bodies.set(open.startOffset, [...(bodies.get(open.startOffset) ?? []), item]);
+    return read(item);
+  });
+  const complete = tokens.every((token) => splitter.push(token)) && splitter.finish();
+  return complete ? { outline: splitter.outline, bodies: [...bodies.values()] } : undefined;
+}
 
 /** The split, with each piece written as its tokens' images joined by spaces. */
 function pieces(text: string): { outline: string; items: string[][] } | undefined {
-  const { tokens } = fabricLexer.tokenize(text);
-  const split = splitItems(tokens, fabricParser().itemStarts);
-  if (!split) return undefined;
-  const images = (start: number, end: number) => tokens.slice(start, end).map((t) => t.image).join(' ');
-  return {
-    outline: split.outline.map((t) => t.image).join(' '),
-    items: split.bodies.map((body) => body.items.map(([start, end]) => images(start, end))),
-  };
+  const result = split(text);
+  const images = (tokens: IToken[]) => tokens.map((t) => t.image).join(' ');
+  return result && { outline: images(result.outline), items: result.bodies.map((body) => body.map(images)) };
 }
 
 const splits: [string, string, ReturnType<typeof pieces>][] = [
@@ -39,7 +48,7 @@ const splits: [string, string, ReturnType<typeof pieces>][] = [
     'import "a.fabric"\nmodel m : gpu_ualink { lanes: 8 }\nfabric f { gpu g : m }\nmodel n : m',
     { outline: 'import "a.fabric" model m : gpu_ualink { lanes : 8 } fabric f { } model n : m', items: [['gpu g : m']] },
   ],
-  ['an empty fabric', 'fabric f { }', { outline: 'fabric f { }', items: [[]] }],
+  ['an empty fabric', 'fabric f { }', { outline: 'fabric f { }', items: [] }],
   ['two fabrics', 'fabric a { gpu x } fabric b { gpu y }', { outline: 'fabric a { } fabric b { }', items: [['gpu x'], ['gpu y']] }],
   ['a workload’s statements stay in their item', 'fabric f { workload w { for i in 0..1 { compute 1 ms } } let n = 2 }', {
     outline: 'fabric f { }',
@@ -48,6 +57,8 @@ const splits: [string, string, ReturnType<typeof pieces>][] = [
   ['a word before the first item', 'fabric f { oops gpu g }', undefined],
   ['a stray closing brace', 'fabric f { gpu g } }', undefined],
   ['an unclosed attribute block', 'fabric f {\n  gpu g { memory: 1 GiB\n  switch s\n}', undefined],
+  ['a keyword after `:` naming a model', 'fabric f { gpu g : gpu switch s : switch }', { outline: 'fabric f { }', items: [['gpu g : gpu', 'switch s : switch']] }],
+  ['nesting deeper than the limit', `fabric f { let n = ${'('.repeat(70)}1${')'.repeat(70)} }`, undefined],
 ];
 
 function fabricFiles(dir: string): string[] {
@@ -69,18 +80,56 @@ describe('reading a fabric item by item', () => {
     for (const [path, text] of files) {
       if (parse(path, text, { maxNestingDepth: 64 }).problems.length > 0) continue;
       clean++;
-      const { tokens } = fabricLexer.tokenize(text);
       const parser = fabricParser();
-      const split = splitItems(tokens, parser.itemStarts);
-      assert.ok(split, `${path} did not split into items`);
-      for (const [start, end] of split.bodies.flatMap((body) => body.items)) {
-        parser.input = tokens.slice(start, end);
+      const result = split(text, (item) => {
+        parser.input = item;
         parser.item();
-        assert.deepEqual(parser.errors, [], `${path}: the item at offset ${tokens[start].startOffset} does not parse alone`);
-      }
+        assert.deepEqual(parser.errors, [], `${path}: the item at offset ${item[0].startOffset} does not parse alone`);
+        return true;
+      });
+      assert.ok(result, `${path} did not split into items`);
     }
     assert.ok(clean > 20, `only ${clean} files parse cleanly`);
   });
+
+  /** A large fabric with doc comments, estimates, loops and workloads, and optional block comments. */
+  const large = (blockComments: boolean): string => {
+    const lines = generateFabric(4096).split('\n');
+    const body = lines.slice(2, -2).flatMap((line, index) => {
+      const extra: string[] = [];
+      if (index % 7 === 0) extra.push(`  /// item ${index}, documented`);
+      if (blockComments && index % 45 === 0) extra.push('  /* a block comment', `     over two lines, ${index} */`);
+      const estimated = index % 11 === 0 && line.includes('link') ? `${line} { length: 2 m }   // estimate: cable run ${index}` : line;
+      return [...extra, estimated];
+    });
+    const workload = ['  workload train {', '    for r in 0..3 {', '      allreduce 1 GiB over a0, a1, a2 using ring', '      compute 2 ms', '    }', '  }'];
+    return [lines[0], lines[1], ...body, ...workload, '}', ''].join('\n');
+  };
+
+  for (const blockComments of [false, true]) {
+    it(`lexes a large fabric slice by slice as it lexes it whole${blockComments ? ', with block comments' : ''}`, () => {
+      const text = large(blockComments);
+      assert.ok(text.length > 4 * 65_536, 'the file spans several lexing slices');
+      let slices = 0;
+      const tokenizeSlice = fabricLexer.tokenizeSlice;
+      fabricLexer.tokenizeSlice = function (...args) {
+        slices++;
+        return tokenizeSlice.apply(this, args);
+      };
+      try {
+        const inPieces = parse('/large.fabric', text, { maxNestingDepth: 64 });
+        const whole = parse('/large.fabric', text, { maxNestingDepth: 64, inPieces: false });
+        assert.ok(slices > 4, `lexed in ${slices} slices`);
+        assert.deepEqual(inPieces.problems, []);
+        assert.deepEqual(inPieces.comments, whole.comments);
+        assert.deepEqual(inPieces.tree, whole.tree);
+        const items = inPieces.tree.fabrics[0].items;
+        assert.ok(items.some((item) => item.type === 'device' && item.doc?.startsWith('item ')), 'doc comments reach their items');
+      } finally {
+        fabricLexer.tokenizeSlice = tokenizeSlice;
+      }
+    });
+  }
 
   it('falls back to the whole file when a piece has a mistake, and reports it as the whole file does', () => {
     const read = (text: string) => {

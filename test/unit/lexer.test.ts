@@ -1,7 +1,8 @@
 /** The lexing traps of §2 and §12, as data: input → token kinds and images. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fabricLexer } from '../../server/src/syntax/tokens.js';
+import { createFabricLexer, fabricLexer } from '../../server/src/syntax/tokens.js';
+import { FabricParser } from '../../server/src/syntax/parser.js';
 import { parse } from '../../server/src/syntax/parse.js';
 
 function lex(text: string): string[] {
@@ -29,6 +30,11 @@ const cases: [string, string[]][] = [
 ];
 
 describe('lexer', () => {
+  it('has token definitions and a grammar that pass chevrotain\'s own checks (skipped at start-up)', () => {
+    assert.doesNotThrow(() => createFabricLexer(true));
+    assert.doesNotThrow(() => new FabricParser({ validate: true }));
+  });
+
   for (const [input, expected] of cases) {
     it(`lexes ${input}`, () => assert.deepEqual(lex(input), expected));
   }
@@ -39,6 +45,15 @@ describe('lexer', () => {
       (result.groups.comments ?? []).map((t) => t.tokenType.name),
       ['DocComment', 'LineComment', 'LineComment', 'BlockComment'],
     );
+  });
+
+  it('gives every token and comment its end offset as it is made', () => {
+    const text = 'gpu a[16] : m // note\n/* two\nlines */ "µs"';
+    const result = fabricLexer.tokenize(text);
+    for (const token of [...result.tokens, ...(result.groups.comments ?? [])]) {
+      assert.equal(text.slice(token.startOffset, (token.endOffset as number) + 1), token.image);
+    }
+    assert.equal(result.tokens.length + (result.groups.comments ?? []).length, 10);
   });
 
   it('attaches a run of /// lines to the declaration below, but not across a blank line', () => {

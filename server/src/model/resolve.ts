@@ -19,7 +19,7 @@ import { FileReporter, LINK_ATTRIBUTES, readDeviceAttributes, readFlatAttributes
 import { DEFAULT_MODEL } from './catalog.js';
 import type { DiagnosticSink } from './diagnostics.js';
 import type { Limits } from './limits.js';
-import { DEFAULT_LINK_LENGTH, PROTOCOLS, RETIMER_LATENCY, WIRE_DELAY_PER_METRE, type Figure } from './protocols.js';
+import { DEFAULT_LINK_LENGTH, PROTOCOLS, RETIMER_LATENCY, WIRE_DELAY_PER_METRE, type Figure, type Protocol } from './protocols.js';
 import { Scope } from './scope.js';
 import type {
   Algorithm,
@@ -77,6 +77,7 @@ export class FabricResolver {
   private readonly links: Link[] = [];
   private readonly allocations: Allocation[] = [];
   private readonly linkSettings = new Map<LinkDecl, LinkSettings>();
+  private readonly estimateLists = new Map<string, readonly Figure[]>();
   private readonly workloadDecls = new Map<string, WorkloadDecl>();
   private readonly workloads = new Map<string, Workload>();
   private iterations = 0;
@@ -326,19 +327,9 @@ export class FabricResolver {
     }
     const settings = this.settingsOf(decl);
     if (!a || !b || width === undefined || count === undefined) return;
-    const estimates: Figure[] = [];
-    let latency = settings.latency;
-    if (latency === undefined) {
-      latency = protocol.phyLatency.value + WIRE_DELAY_PER_METRE.value * settings.length + RETIMER_LATENCY.value * settings.retimers;
-      if (protocol.phyLatency.estimate) estimates.push(protocol.phyLatency);
-      if (settings.retimers > 0) estimates.push(RETIMER_LATENCY);
-    }
-    let bandwidth = settings.bandwidth;
-    if (bandwidth === undefined) {
-      const efficiency = settings.efficiency ?? protocol.efficiency.value;
-      if (settings.efficiency === undefined && protocol.efficiency.estimate) estimates.push(protocol.efficiency);
-      bandwidth = width * count * protocol.laneRate.value * efficiency;
-    }
+    const latency = settings.latency ?? protocol.phyLatency.value + WIRE_DELAY_PER_METRE.value * settings.length + RETIMER_LATENCY.value * settings.retimers;
+    const bandwidth = settings.bandwidth ?? width * count * protocol.laneRate.value * (settings.efficiency ?? protocol.efficiency.value);
+    const estimates = this.estimatesOf(protocol, settings);
     const link: Link = {
       id: this.links.length,
       a,
@@ -359,6 +350,24 @@ export class FabricResolver {
     this.links.push(link);
     a.links.push(link);
     if (b !== a) b.links.push(link);
+  }
+
+  /** The estimated figures a link rests on; one list per protocol and kind of settings, shared by its links. */
+  private estimatesOf(protocol: Protocol, settings: LinkSettings): readonly Figure[] {
+    const latencyEstimated = settings.latency === undefined;
+    const efficiencyEstimated = settings.bandwidth === undefined && settings.efficiency === undefined;
+    const retimed = latencyEstimated && settings.retimers > 0;
+    const key = `${protocol.name} ${latencyEstimated} ${retimed} ${efficiencyEstimated}`;
+    let estimates = this.estimateLists.get(key);
+    if (!estimates) {
+      const list: Figure[] = [];
+      if (latencyEstimated && protocol.phyLatency.estimate) list.push(protocol.phyLatency);
+      if (retimed) list.push(RETIMER_LATENCY);
+      if (efficiencyEstimated && protocol.efficiency.estimate) list.push(protocol.efficiency);
+      estimates = list;
+      this.estimateLists.set(key, estimates);
+    }
+    return estimates;
   }
 
   private resolveAllocations(decl: AllocateDecl): Allocation[] {

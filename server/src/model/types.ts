@@ -103,8 +103,8 @@ export interface Link {
   latency: number;
   length: number;
   retimers: number;
-  /** The estimated figures this link's bandwidth and latency rest on. */
-  estimates: Figure[];
+  /** The estimated figures this link's bandwidth and latency rest on (shared by similar links). */
+  estimates: readonly Figure[];
   decl: LinkDecl;
   file: string;
   /** `acc[0] <-> sx[0]`. */

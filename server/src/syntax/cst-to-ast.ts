@@ -51,7 +51,9 @@ function tokenSpan(token: IToken): Span {
 function nodeSpan(node: CstNode): Span | undefined {
   const location = node.location;
   if (!location || Number.isNaN(location.startOffset) || Number.isNaN(location.endOffset ?? NaN)) return undefined;
-  return { start: location.startOffset, end: (location.endOffset as number) + 1 };
+  // chevrotain starts locations at NaN, so it stores their offsets as boxed doubles; `| 0` makes
+  // them small integers again, or every span in the process would hold two boxed numbers.
+  return { start: location.startOffset | 0, end: ((location.endOffset as number) | 0) + 1 };
 }
 
 function joinSpans(a: Span, b: Span): Span {
@@ -424,9 +426,10 @@ function buildQuantity(node: CstNode | undefined, context: BuildContext): A.Quan
 function buildEndpoint(node: CstNode | undefined, context: BuildContext): A.Endpoint | undefined {
   if (!node) return undefined;
   const name = buildName(firstNode(node, 'name'));
-  const span = nodeSpan(node);
-  if (!name || !span) return undefined;
   const indexNode = firstNode(node, 'expression');
+  // Without an index the endpoint is its name, and shares its span (one object fewer per end).
+  const span = indexNode ? nodeSpan(node) : name?.span;
+  if (!name || !span) return undefined;
   const index = indexNode ? buildExpression(indexNode, context) : undefined;
   if (indexNode && !index) return undefined;
   return { name, index, span };

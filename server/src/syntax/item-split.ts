@@ -1,78 +1,94 @@
 /**
- * Splits a file's tokens into its fabrics' items and the outline around them (imports, models,
- * each fabric's head and braces), so that parse.ts can read one item at a time and drop its
- * concrete syntax tree at once. Keeping every item's concrete tree alive until the whole file
- * was read made garbage collection half the cost of parsing a large fabric.
+ * Splits a stream of tokens into its fabrics' items and the outline around them (imports,
+ * models, each fabric's head and braces), so that parse.ts can read one item at a time and drop
+ * its tokens and concrete syntax tree at once. Keeping every token and every item's concrete
+ * tree alive until the whole file was read made garbage collection half the cost of parsing a
+ * large fabric.
  *
  * The split looks at tokens only: an item starts at a token that can start one, directly inside
- * a fabric's braces and not right after `:`. It is a proposal: parse.ts reads the file whole when any piece does not
- * parse cleanly, so a split that a mistake confused never changes what the user sees.
+ * a fabric's braces and not right after `:` (`gpu g : gpu` names a model). It is a proposal:
+ * parse.ts reads the file whole when any piece does not parse cleanly, so a split that a mistake
+ * confused never changes what the user sees.
  */
 import type { IToken, TokenType } from 'chevrotain';
 import * as T from './tokens.js';
 
-/** Token index ranges `[start, end)` of one fabric's items, and the fabric's `{`. */
-export interface FabricBody {
-  open: IToken;
-  items: Array<[start: number, end: number]>;
-}
+/** Receives an item's tokens and its fabric's `{`; false stops the split. */
+export type ItemReader = (tokens: IToken[], open: IToken) => boolean;
 
-export interface ItemSplit {
-  /** Every token outside the items, in order: what the file reads as with its fabrics emptied. */
-  outline: IToken[];
-  bodies: FabricBody[];
-}
+export class ItemSplitter {
+  /** Every token outside the items, in order: the file as it reads with its fabrics emptied. */
+  readonly outline: IToken[] = [];
+  private braceDepth = 0;
+  private nesting = 0;
+  private afterFabricKeyword = false;
+  private open: IToken | undefined;
+  private item: IToken[] | undefined;
+  private previous: TokenType | undefined;
 
-/**
- * Undefined when braces do not balance or a fabric's body holds something before its first item:
- * then only a parse of the whole file can recover the way a user expects.
- */
-export function splitItems(tokens: readonly IToken[], itemStarts: ReadonlySet<TokenType>): ItemSplit | undefined {
-  const outline: IToken[] = [];
-  const bodies: FabricBody[] = [];
-  let depth = 0;
-  let afterFabricKeyword = false;
-  let body: FabricBody | undefined;
-  let itemStart = -1;
+  constructor(
+    private readonly itemStarts: ReadonlySet<TokenType>,
+    private readonly maxNestingDepth: number,
+    private readonly readItem: ItemReader,
+  ) {}
 
-  for (let index = 0; index < tokens.length; index++) {
-    const token = tokens[index];
+  /**
+   * False when the split cannot go on: braces do not balance, nesting goes deeper than allowed,
+   * a fabric's body holds something before its first item, or the reader said stop. Then only
+   * reading the whole file reports it the way a user expects.
+   */
+  push(token: IToken): boolean {
     const type = token.tokenType;
-    if (!body) {
-      outline.push(token);
+    const previous = this.previous;
+    this.previous = type;
+    if (type === T.LBrace || type === T.LParen || type === T.LBracket) {
+      if (++this.nesting > this.maxNestingDepth) return false;
+    } else if (type === T.RBrace || type === T.RParen || type === T.RBracket) {
+      this.nesting = Math.max(0, this.nesting - 1);
+    }
+    const open = this.open;
+    if (!open) {
+      this.outline.push(token);
       if (type === T.LBrace) {
-        if (depth === 0 && afterFabricKeyword) {
-          body = { open: token, items: [] };
-          itemStart = -1;
-        }
-        depth++;
+        if (this.braceDepth === 0 && this.afterFabricKeyword) this.open = token;
+        this.braceDepth++;
       } else if (type === T.RBrace) {
-        if (depth === 0) return undefined;
-        depth--;
-      } else if (depth === 0) {
-        if (type === T.Fabric) afterFabricKeyword = true;
-        else if (type === T.Import || type === T.Model) afterFabricKeyword = false;
+        if (this.braceDepth === 0) return false;
+        this.braceDepth--;
+      } else if (this.braceDepth === 0) {
+        if (type === T.Fabric) this.afterFabricKeyword = true;
+        else if (type === T.Import || type === T.Model) this.afterFabricKeyword = false;
       }
-      continue;
+      return true;
     }
-    if (depth === 1 && type === T.RBrace) {
-      if (itemStart >= 0) body.items.push([itemStart, index]);
-      bodies.push(body);
-      body = undefined;
-      afterFabricKeyword = false;
-      outline.push(token);
-      depth = 0;
-      continue;
+    if (this.braceDepth === 1 && type === T.RBrace) {
+      const done = this.finishItem(open);
+      this.open = undefined;
+      this.afterFabricKeyword = false;
+      this.braceDepth = 0;
+      this.outline.push(token);
+      return done;
     }
-    // After `:` a keyword is a model's name (`gpu g : gpu`), not the start of an item.
-    if (depth === 1 && itemStarts.has(type) && tokens[index - 1].tokenType !== T.Colon) {
-      if (itemStart >= 0) body.items.push([itemStart, index]);
-      itemStart = index;
-    } else if (itemStart < 0) {
-      return undefined;
+    if (this.braceDepth === 1 && this.itemStarts.has(type) && previous !== T.Colon) {
+      if (!this.finishItem(open)) return false;
+      this.item = [];
+    } else if (!this.item) {
+      return false;
     }
-    if (type === T.LBrace) depth++;
-    else if (type === T.RBrace) depth--;
+    this.item.push(token);
+    if (type === T.LBrace) this.braceDepth++;
+    else if (type === T.RBrace) this.braceDepth--;
+    return true;
   }
-  return depth === 0 ? { outline, bodies } : undefined;
+
+  /** False when the tokens ended inside a fabric or a block. */
+  finish(): boolean {
+    return this.braceDepth === 0;
+  }
+
+  private finishItem(open: IToken): boolean {
+    const item = this.item;
+    this.item = undefined;
+    return !item || this.readItem(item, open);
+  }
 }

@@ -15,8 +15,6 @@ export function tokensOf(source: SourceFile): IToken[] {
   let tokens = lexed.get(source);
   if (!tokens) {
     tokens = fabricLexer.tokenize(source.text).tokens;
-    // The lexer tracks start offsets only; end offsets follow from the image.
-    for (const token of tokens) token.endOffset = token.startOffset + token.image.length - 1;
     lexed.set(source, tokens);
   }
   return tokens;

@@ -4,8 +4,9 @@
  */
 import type { IRecognitionException, IToken, TokenType } from 'chevrotain';
 import type { FileNode } from './ast.js';
-import { buildFile, buildItem, type BuildContext, type SeparateItems } from './cst-to-ast.js';
-import { splitItems } from './item-split.js';
+import { CommentIndex } from './comment-index.js';
+import { buildFile, buildItem, type BuildContext, type BuildProblem, type SeparateItems } from './cst-to-ast.js';
+import { ItemSplitter } from './item-split.js';
 import { fabricParser } from './parser.js';
 import { SourceFile, type Span } from './source.js';
 import * as T from './tokens.js';
@@ -149,63 +150,78 @@ function firstTooDeep(tokens: IToken[], maxDepth: number): IToken | undefined {
   return undefined;
 }
 
-function docComments(comments: IToken[]): { ends: number[]; texts: string[]; starts: number[] } {
-  const docs = comments.filter((c) => c.tokenType === T.DocComment);
-  return {
-    starts: docs.map((d) => d.startOffset),
-    ends: docs.map((d) => (d.endOffset ?? d.startOffset) + 1),
-    texts: docs.map((d) => d.image.slice(3).replace(/^ /, '')),
-  };
-}
-
-function createContext(text: string, source: SourceFile, comments: IToken[]): BuildContext {
-  const docs = docComments(comments);
-  let estimateLines: Map<number, string> | undefined;
-  return {
-    problems: [],
-    docAt(offset) {
-      // The run of `///` lines that ends right above the declaration, with only blank space between.
-      let low = 0;
-      let high = docs.ends.length;
-      while (low < high) {
-        const mid = (low + high) >> 1;
-        if (docs.ends[mid] <= offset) low = mid + 1;
-        else high = mid;
-      }
-      let index = low - 1;
-      let boundary = offset;
-      const lines: string[] = [];
-      while (index >= 0 && /^\s*$/.test(text.slice(docs.ends[index], boundary)) && text.slice(docs.ends[index], boundary).split('\n').length <= 2) {
-        lines.unshift(docs.texts[index]);
-        boundary = docs.starts[index];
-        index--;
-      }
-      return lines.length > 0 ? lines.join('\n') : undefined;
-    },
-    estimateAt(offset) {
-      if (!estimateLines) {
-        estimateLines = new Map();
-        for (const comment of comments) {
-          if (/\bestimate/i.test(comment.image) && !/\bnot an? estimate/i.test(comment.image)) {
-            const text = comment.image.replace(/^\/\/+\s*|^\/\*\s*|\s*\*\/$/g, '').trim();
-            estimateLines.set(source.position(comment.startOffset).line, text);
-          }
-        }
-      }
-      return estimateLines.size > 0 ? estimateLines.get(source.position(offset).line) : undefined;
-    },
-  };
+/** What the tree builder needs, with doc comments and estimates read from the comments so far. */
+function buildContext(comments: CommentIndex): BuildContext {
+  return { problems: [], docAt: (offset) => comments.docAt(offset), estimateAt: (offset) => comments.estimateAt(offset) };
 }
 
 export function parse(path: string, text: string, options: ParseOptions): ParseResult {
   const source = new SourceFile(path, text);
+  return (options.inPieces !== false ? readInPieces(source, options) : undefined) ?? readWhole(source, options);
+}
+
+/** Lexing goes a slice of about this many characters at a time, cut at a line's end. */
+const LEXING_SLICE = 1 << 16;
+
+/**
+ * Lexes a slice at a time and reads each fabric item on its own as soon as it ends, building its
+ * syntax at once (see item-split.ts), so neither the file's tokens nor its concrete syntax trees
+ * are alive all together. Undefined at the first problem of any kind (a lexing error, a split
+ * that fails, a syntax error in a piece): then the whole file is read and recovers as always. A
+ * clean piece parses alone as it does in the file (no item can continue with a token that starts
+ * another), so both ways give the same tree.
+ */
+function readInPieces(source: SourceFile, options: ParseOptions): ParseResult | undefined {
+  const text = source.text;
+  const parser = fabricParser();
+  const comments = new CommentIndex(source);
+  const context = buildContext(comments);
+  const separateItems = new Map<number, SeparateItems & { context: BuildContext }>();
+  const splitter = new ItemSplitter(parser.itemStarts, options.maxNestingDepth, (tokens, open) => {
+    parser.input = tokens;
+    const cst = parser.item();
+    if (parser.errors.length > 0) return false;
+    let body = separateItems.get(open.startOffset);
+    if (!body) {
+      const problems: BuildProblem[] = [];
+      body = { items: [], problems, context: { ...context, problems } };
+      separateItems.set(open.startOffset, body);
+    }
+    const item = buildItem(cst, body.context);
+    if (item) body.items.push(item);
+    return true;
+  });
+
+  for (let start = 0; start < text.length; ) {
+    const lineEnd = text.indexOf('\n', start + LEXING_SLICE);
+    const end = lineEnd < 0 ? text.length : lineEnd + 1;
+    const lexed = T.fabricLexer.tokenizeSlice(text, start, end);
+    if (lexed.errors.length > 0) return undefined;
+    // Comments first: an item's doc comment and the comments on its lines are known when it is built.
+    for (const comment of lexed.groups.comments ?? []) {
+      if (comment.tokenType === T.UnterminatedComment) return undefined;
+      comments.add(comment);
+    }
+    for (const token of lexed.tokens) {
+      if (token.tokenType === T.UnterminatedString || !splitter.push(token)) return undefined;
+    }
+    start = end;
+  }
+  if (!splitter.finish()) return undefined;
+  parser.input = splitter.outline;
+  const cst = parser.file();
+  if (parser.errors.length > 0) return undefined;
+  const tree = buildFile(cst, { ...context, separateItems });
+  return { source, tree, problems: context.problems.map((problem) => ({ code: 'syntax', ...problem })), comments: comments.comments };
+}
+
+/** Reads the whole file at once; every mistake becomes a problem and the tree holds the rest. */
+function readWhole(source: SourceFile, options: ParseOptions): ParseResult {
+  const text = source.text;
   const problems: SyntaxProblem[] = [];
   const lexed = T.fabricLexer.tokenize(text);
-  // The lexer tracks start offsets only (line and column tracking is costly on large files);
-  // end offsets follow from the image.
-  const comments = (lexed.groups.comments as IToken[] | undefined) ?? [];
-  for (const token of lexed.tokens) token.endOffset = token.startOffset + token.image.length - 1;
-  for (const token of comments) token.endOffset = token.startOffset + token.image.length - 1;
+  const comments = new CommentIndex(source);
+  for (const comment of lexed.groups.comments ?? []) comments.add(comment);
 
   for (const error of lexed.errors) {
     const character = text.slice(error.offset, error.offset + error.length);
@@ -215,7 +231,7 @@ export function parse(path: string, text: string, options: ParseOptions): ParseR
       message: `unexpected character${error.length > 1 ? 's' : ''} \`${character}\``,
     });
   }
-  for (const comment of comments) {
+  for (const comment of comments.comments) {
     if (comment.tokenType === T.UnterminatedComment) {
       problems.push({
         code: 'syntax',
@@ -241,52 +257,17 @@ export function parse(path: string, text: string, options: ParseOptions): ParseR
       span: errorSpan(tooDeep, text.length),
       message: `nesting deeper than ${options.maxNestingDepth} levels; flatten the blocks or expressions, or raise the nesting-depth limit`,
     });
-    return { source, tree: emptyTree(), problems, comments };
+    return { source, tree: emptyTree(), problems, comments: comments.comments };
   }
 
-  const context = createContext(text, source, comments);
-  const tree =
-    (options.inPieces !== false ? readInPieces(lexed.tokens, context) : undefined) ??
-    readWhole(lexed.tokens, text, context, problems);
-  for (const problem of context.problems) problems.push({ code: 'syntax', ...problem });
-  return { source, tree, problems, comments };
-}
-
-/**
- * Reads each fabric item on its own and builds its syntax at once (see item-split.ts).
- * Undefined when the split fails or any piece has a syntax error: then the whole file is read
- * and recovers as always. A piece without errors parses alone as it does in the file (no item
- * can continue with a token that starts another), so both ways give the same tree.
- */
-function readInPieces(tokens: IToken[], context: BuildContext): FileNode | undefined {
   const parser = fabricParser();
-  const split = splitItems(tokens, parser.itemStarts);
-  if (!split) return undefined;
-  const separateItems = new Map<number, SeparateItems>();
-  for (const body of split.bodies) {
-    const built: SeparateItems = { items: [], problems: [] };
-    const itemContext: BuildContext = { ...context, problems: built.problems };
-    for (const [start, end] of body.items) {
-      parser.input = tokens.slice(start, end);
-      const cst = parser.item();
-      if (parser.errors.length > 0) return undefined;
-      const item = buildItem(cst, itemContext);
-      if (item) built.items.push(item);
-    }
-    separateItems.set(body.open.startOffset, built);
-  }
-  parser.input = split.outline;
-  const cst = parser.file();
-  if (parser.errors.length > 0) return undefined;
-  return buildFile(cst, { ...context, separateItems });
-}
-
-function readWhole(tokens: IToken[], text: string, context: BuildContext, problems: SyntaxProblem[]): FileNode {
-  const parser = fabricParser();
-  parser.input = tokens;
+  parser.input = lexed.tokens;
   const cst = parser.file();
   for (const error of parser.errors) {
     problems.push({ code: 'syntax', span: syntaxErrorSpan(error, text), message: describeError(error) });
   }
-  return cst ? buildFile(cst, context) : emptyTree();
+  const context = buildContext(comments);
+  const tree = cst ? buildFile(cst, context) : emptyTree();
+  for (const problem of context.problems) problems.push({ code: 'syntax', ...problem });
+  return { source, tree, problems, comments: comments.comments };
 }
