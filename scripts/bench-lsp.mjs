@@ -87,7 +87,7 @@ async function measure(accelerators, edits, hovers) {
   }
   // Hover while a simulation runs: edit, wait for the static publication, then hover at once.
   const duringSimulation = [];
-  for (let i = 0; i < Math.min(hovers, 10); i++) {
+  for (let i = 0; i < hovers; i++) {
     version++;
     const first = nextPublication();
     await connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text: base.replace('allreduce 1 GiB', `allreduce ${i + 100} GiB`) }] });

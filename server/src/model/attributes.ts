@@ -228,7 +228,7 @@ export function attributeKeysFor(kind: DeviceKind): string[] {
 
 /** Reads attributes of a model or device declaration into a spec (the overrides only). */
 export function readDeviceAttributes(
-  attributes: Attribute[],
+  attributes: readonly Attribute[],
   kind: DeviceKind,
   setBy: string,
   reporter: FileReporter,
@@ -292,7 +292,7 @@ export const SETTINGS_ATTRIBUTES: FlatSchema = {
   hint_threshold: { read: quantityOf('ratio'), describe: 'speed-up at which a faster algorithm is suggested, default 1.1' },
 };
 
-export function readFlatAttributes(attributes: Attribute[], schema: FlatSchema, what: string, reporter: FileReporter): Map<string, { value: number; estimate?: string }> {
+export function readFlatAttributes(attributes: readonly Attribute[], schema: FlatSchema, what: string, reporter: FileReporter): Map<string, { value: number; estimate?: string }> {
   const values = new Map<string, { value: number; estimate?: string }>();
   for (const attribute of attributes) {
     const key = attribute.key.text;

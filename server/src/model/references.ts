@@ -194,7 +194,7 @@ export function buildReferenceIndex({ program, catalog }: IndexInput): Reference
     if (node?.type === 'port') expression(node.port.count, file, undefined);
     if (node?.type === 'list') for (const item of node.items) value(item, file);
   };
-  const attributes = (list: A.Attribute[], file: string) => {
+  const attributes = (list: readonly A.Attribute[], file: string) => {
     for (const attribute of list) value(attribute.value, file);
   };
   const device = (target: A.Endpoint | A.Selector, loops: LoopScope | undefined) => {

@@ -3,7 +3,7 @@
  * estimates, and every switch or memory attribute marked as an estimate in the catalog or in
  * the user's own files, for the switches, links and memories the results actually used.
  */
-import type { Attr, Device, FabricModel } from '../model/types.js';
+import type { Attr, Device, FabricModel, Link } from '../model/types.js';
 import { formatQuantity, type Dimension } from '../model/units.js';
 import type { Plan } from './collectives.js';
 
@@ -38,28 +38,39 @@ export function collectAssumptions(fabric: FabricModel, plans: Plan[]): string[]
   const found = new Set<string>();
   const devices = new Map<Device, { inc: boolean; hypercast: boolean }>();
   const mark = (device: Device, plan: Plan) => {
-    const entry = devices.get(device) ?? { inc: false, hypercast: false };
+    let entry = devices.get(device);
+    if (!entry) devices.set(device, (entry = { inc: false, hypercast: false }));
     entry.inc ||= plan.algorithm === 'inc';
     entry.hypercast ||= plan.algorithm === 'hypercast';
-    devices.set(device, entry);
   };
+  // Several plans cross the same links: each link's own figures are read once.
+  const linksRead = new Set<Link>();
   for (const plan of plans) {
     for (const link of plan.links) {
-      for (const figure of link.estimates) found.add(figure.source);
+      const firstTime = !linksRead.has(link);
+      if (firstTime) {
+        linksRead.add(link);
+        for (const figure of link.estimates) found.add(figure.source);
+      }
       for (const end of [link.a, link.b]) {
         if (end.array.kind !== 'switch' && end.array.kind !== 'memory' && end.array.kind !== 'gpu') continue;
         mark(end, plan);
+        if (!firstTime) continue;
         const support = end.array.spec.protocols?.value.find((p) => p.protocol === link.protocol.name);
         if (support?.estimate) found.add(`${end.array.model.name} carries ${link.protocol.name} (${support.estimate})`);
       }
     }
     for (const device of plan.switches) mark(device, plan);
   }
+  // Devices of one model share their attributes: each estimated one is described once.
+  const described = new Set<Attr<unknown>>();
   for (const [device, use] of devices) {
     const spec = device.array.spec as Record<string, Attr<unknown> | undefined>;
     for (const key of relevantKeys(device, use.inc, use.hypercast)) {
       const attr = spec[key];
-      if (attr?.estimate) found.add(describe(key, attr));
+      if (!attr?.estimate || described.has(attr)) continue;
+      described.add(attr);
+      found.add(describe(key, attr));
     }
   }
   if (fabric.settings.step_overhead && !fabric.settingsWritten.has('step_overhead') && plans.some((p) => p.algorithm !== 'direct')) {

@@ -75,14 +75,14 @@ export interface ModelDecl {
   type: 'model';
   name: Name;
   base: Name;
-  attributes: Attribute[];
+  attributes: readonly Attribute[];
   doc?: string;
   span: Span;
 }
 
 export interface SettingsDecl {
   type: 'settings';
-  attributes: Attribute[];
+  attributes: readonly Attribute[];
   span: Span;
 }
 
@@ -102,7 +102,7 @@ export interface DeviceDecl {
   name: Name;
   count?: Expression;
   model?: Name;
-  attributes: Attribute[];
+  attributes: readonly Attribute[];
   doc?: string;
   span: Span;
 }
@@ -112,7 +112,7 @@ export interface LinkDecl {
   left: Endpoint;
   right: Endpoint;
   port: PortSpec;
-  attributes: Attribute[];
+  attributes: readonly Attribute[];
   doc?: string;
   span: Span;
 }

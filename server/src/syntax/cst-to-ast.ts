@@ -337,8 +337,11 @@ function buildStatement(node: CstNode, context: BuildContext): A.Statement | und
   }
 }
 
-function buildAttributeBlock(node: CstNode | undefined, context: BuildContext): A.Attribute[] {
-  if (!node) return [];
+/** Shared by every declaration without attributes: most lines of a large fabric have none. */
+const NO_ATTRIBUTES: readonly A.Attribute[] = Object.freeze([]);
+
+function buildAttributeBlock(node: CstNode | undefined, context: BuildContext): readonly A.Attribute[] {
+  if (!node) return NO_ATTRIBUTES;
   const attributes: A.Attribute[] = [];
   for (const attributeNode of nodes(node, 'attribute')) {
     const key = nameOf(tokens(attributeNode, 'key')[0]);

@@ -33,7 +33,7 @@ function inValue(value: A.Value | undefined, offset: number): Found | undefined 
   return undefined;
 }
 
-function inAttributes(attributes: A.Attribute[], offset: number): Found | undefined {
+function inAttributes(attributes: readonly A.Attribute[], offset: number): Found | undefined {
   for (const attribute of attributes) {
     const found = inValue(attribute.value, offset);
     if (found) return found;

@@ -190,7 +190,7 @@ class Printer {
   }
 
   /** A head, then an optional attribute block. */
-  private withAttributes(span: Span, attributes: A.Attribute[]): void {
+  private withAttributes(span: Span, attributes: readonly A.Attribute[]): void {
     const open = this.find(T.LBrace, span);
     this.run({ start: span.start, end: open ? open.startOffset : span.end }, ' ');
     if (!open) return;
@@ -290,7 +290,7 @@ class Printer {
 
   // --- Flat text, for the one-line-or-not decisions -------------------------------------------
 
-  private flatBlock(attributes: A.Attribute[]): string {
+  private flatBlock(attributes: readonly A.Attribute[]): string {
     const body = attributes.map((attribute) => `${attribute.key.text}: ${attribute.value ? this.flatValue(attribute.value) : ''}`);
     return `{ ${body.join(ATTRIBUTE_GAP)} }`;
   }

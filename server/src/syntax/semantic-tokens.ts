@@ -161,7 +161,7 @@ class NamedTokens {
     this.loopVariables.pop();
   }
 
-  private attributes(attributes: A.Attribute[]): void {
+  private attributes(attributes: readonly A.Attribute[]): void {
     for (const attribute of attributes) {
       this.add(attribute.key.span, 'property');
       if (attribute.value) this.value(attribute.value);
