@@ -33,9 +33,10 @@ export interface SeparateItems {
   problems: BuildProblem[];
 }
 
+const NONE: readonly never[] = Object.freeze([]);
 const kids = (node: CstNode): Children => node.children as Children;
-const nodes = (node: CstNode, key: string): CstNode[] => (kids(node)[key] as CstNode[] | undefined) ?? [];
-const tokens = (node: CstNode, key: string): IToken[] => (kids(node)[key] as IToken[] | undefined) ?? [];
+const nodes = (node: CstNode, key: string): readonly CstNode[] => (kids(node)[key] as CstNode[] | undefined) ?? NONE;
+const tokens = (node: CstNode, key: string): readonly IToken[] => (kids(node)[key] as IToken[] | undefined) ?? NONE;
 const firstNode = (node: CstNode, key: string): CstNode | undefined => nodes(node, key)[0];
 
 /** A token that really is in the text (recovery inserts tokens with no offsets). */
@@ -148,7 +149,7 @@ const declarationsNotInLoops: Record<string, string> = {
   expect: `an expectation cannot be inside a loop${OUT_OF_LOOP}; a selector such as \`acc[*]\` covers many devices`,
 };
 
-function buildItems(itemNodes: CstNode[], context: BuildContext, inLoop: boolean): A.Item[] {
+function buildItems(itemNodes: readonly CstNode[], context: BuildContext, inLoop: boolean): A.Item[] {
   const items: A.Item[] = [];
   for (const itemNode of itemNodes) {
     const item = buildItem(itemNode, context);
@@ -167,8 +168,10 @@ function buildItems(itemNodes: CstNode[], context: BuildContext, inLoop: boolean
 
 /** One item's syntax, from the concrete tree of the `item` rule. */
 export function buildItem(node: CstNode, context: BuildContext): A.Item | undefined {
-  const [ruleName, child] = Object.entries(kids(node))[0] ?? [];
-  const inner = child?.[0] as CstNode | undefined;
+  let ruleName: string | undefined;
+  // An item's node has one child, the rule it is; `for…in` finds it without listing all keys.
+  for (ruleName in kids(node)) break;
+  const inner = ruleName === undefined ? undefined : (kids(node)[ruleName]?.[0] as CstNode | undefined);
   if (!inner) return undefined;
   switch (ruleName) {
     case 'settingsDecl': {
