@@ -31,7 +31,9 @@ const slotScratch = new WeakMap<Float64Array, Int32Array>();
 /**
  * Max-min fair rates: every unfrozen entity's rate rises together until a resource saturates;
  * the entities on it freeze; repeat. `capacities` are left untouched. The resources the active
- * entities touch get dense slots, so the rounds work on typed arrays rather than maps.
+ * entities touch get dense slots, so the rounds work on typed arrays rather than maps. Loops
+ * are indexed: a `for…of` allocates at every step until V8 optimizes it, and a one-shot
+ * simulation runs much of its code before that.
  */
 export function maxMinFairRates(entities: Entity[], active: number[], capacities: Float64Array): { rates: Float64Array; limitedBy: Int32Array; saturated: Set<number> } {
   const rates = new Float64Array(entities.length);
@@ -40,8 +42,10 @@ export function maxMinFairRates(entities: Entity[], active: number[], capacities
   if (!slotOf) slotScratch.set(capacities, (slotOf = new Int32Array(capacities.length).fill(-1)));
   const resourceOf: number[] = [];
   const userCount: number[] = [];
-  for (const i of active) {
-    for (const r of entities[i].resources) {
+  for (let a = 0; a < active.length; a++) {
+    const resources = entities[active[a]].resources;
+    for (let k = 0; k < resources.length; k++) {
+      const r = resources[k];
       if (slotOf[r] < 0) {
         slotOf[r] = resourceOf.length;
         resourceOf.push(r);
@@ -55,7 +59,10 @@ export function maxMinFairRates(entities: Entity[], active: number[], capacities
   for (let s = 0; s < slots; s++) userStart[s + 1] = userStart[s] + userCount[s];
   const users = new Int32Array(userStart[slots]);
   const filled = userStart.slice(0, slots);
-  for (const i of active) for (const r of entities[i].resources) users[filled[slotOf[r]]++] = i;
+  for (let a = 0; a < active.length; a++) {
+    const resources = entities[active[a]].resources;
+    for (let k = 0; k < resources.length; k++) users[filled[slotOf[resources[k]]]++] = active[a];
+  }
   const residual = Float64Array.from(resourceOf, (r) => capacities[r]);
   const demand = new Float64Array(slots);
   const seenInRound = new Int32Array(slots).fill(-1);
@@ -67,8 +74,8 @@ export function maxMinFairRates(entities: Entity[], active: number[], capacities
   for (let round = 0; unfrozen.length > 0; round++) {
     // The resources the unfrozen entities load, in order of first use (that order decides ties).
     const loaded: number[] = [];
-    for (const i of unfrozen) {
-      const { resources, loads } = entities[i];
+    for (let u = 0; u < unfrozen.length; u++) {
+      const { resources, loads } = entities[unfrozen[u]];
       for (let k = 0; k < resources.length; k++) {
         const s = slotOf[resources[k]];
         if (seenInRound[s] !== round) {
@@ -80,17 +87,19 @@ export function maxMinFairRates(entities: Entity[], active: number[], capacities
       }
     }
     let step = Infinity;
-    for (const s of loaded) {
+    for (let l = 0; l < loaded.length; l++) {
+      const s = loaded[l];
       if (demand[s] <= 0) continue;
       const level = residual[s] / demand[s];
       if (level < step) step = level;
     }
     if (step === Infinity) {
-      for (const i of unfrozen) rates[i] = Infinity;
+      for (let u = 0; u < unfrozen.length; u++) rates[unfrozen[u]] = Infinity;
       break;
     }
-    for (const i of unfrozen) rates[i] += step;
-    for (const s of loaded) {
+    for (let u = 0; u < unfrozen.length; u++) rates[unfrozen[u]] += step;
+    for (let l = 0; l < loaded.length; l++) {
+      const s = loaded[l];
       residual[s] -= step * demand[s];
       const r = resourceOf[s];
       if (demand[s] > 0 && residual[s] <= EPSILON * Math.max(1, capacities[r])) {
@@ -106,7 +115,7 @@ export function maxMinFairRates(entities: Entity[], active: number[], capacities
     }
     unfrozen = unfrozen.filter((i) => !frozen[i]);
   }
-  for (const r of resourceOf) slotOf[r] = -1;
+  for (let s = 0; s < slots; s++) slotOf[resourceOf[s]] = -1;
   return { rates, limitedBy, saturated: allSaturated };
 }
 

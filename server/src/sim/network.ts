@@ -233,7 +233,8 @@ export class Network {
     const own = this.switchIndex[device.id];
     if (own >= 0) return [{ switch: own, costPs: 0 }];
     const result: { switch: number; link?: Link; costPs: number }[] = [];
-    for (const link of device.links) {
+    for (let k = 0; k < device.links.length; k++) {
+      const link = device.links[k];
       const other = link.a === device ? link.b : link.a;
       const index = this.switchIndex[other.id];
       if (index >= 0) result.push({ switch: index, link, costPs: this.linkLatencyPs[link.id] });
@@ -244,6 +245,7 @@ export class Network {
   /** The lowest-latency routes from `source` to `target`, or undefined when none exists. */
   route(source: Device, target: Device): Route | undefined {
     if (source === target) return undefined;
+    // Indexed loops: a `for…of` allocates at every step until V8 optimizes it (see engine.ts).
     let best = Infinity;
     let options: Option[] = [];
     const consider = (cost: number, option: Option) => {
@@ -256,24 +258,29 @@ export class Network {
     };
     // A direct link between two endpoints; a switch end is reached through its attachment below,
     // so its own traversal latency counts.
-    const endpoints = !this.isSwitch(source) && !this.isSwitch(target);
-    for (const link of endpoints ? source.links : []) {
-      if ((link.a === source && link.b === target) || (link.b === source && link.a === target)) {
-        consider(this.linkLatencyPs[link.id], { direct: link, count: 1 });
+    if (!this.isSwitch(source) && !this.isSwitch(target)) {
+      for (let k = 0; k < source.links.length; k++) {
+        const link = source.links[k];
+        if ((link.a === source && link.b === target) || (link.b === source && link.a === target)) {
+          consider(this.linkLatencyPs[link.id], { direct: link, count: 1 });
+        }
       }
     }
     const entries = this.attachments(source);
     const exits = this.attachments(target);
-    for (const entry of entries) {
+    for (let e = 0; e < entries.length; e++) {
+      const entry = entries[e];
       const tree = this.tree(entry.switch);
-      for (const exit of exits) {
+      for (let x = 0; x < exits.length; x++) {
+        const exit = exits[x];
         const middle = tree.distance[exit.switch];
         if (middle === Infinity) continue;
         consider(entry.costPs + middle + exit.costPs, { entry, exit, count: tree.sigma[exit.switch] });
       }
     }
     if (options.length === 0) return undefined;
-    const total = options.reduce((n, o) => n + o.count, 0);
+    let total = 0;
+    for (let o = 0; o < options.length; o++) total += options[o].count;
     const resources: number[] = [];
     const fractions: number[] = [];
     // Options can share resources; one option's cannot repeat (its end links join an endpoint to
@@ -291,7 +298,8 @@ export class Network {
     };
     const ends: Link[] = [];
     const parts: RoutePart[] = [{ switches: [], links: ends }];
-    for (const option of options) {
+    for (let o = 0; o < options.length; o++) {
+      const option = options[o];
       const weight = option.count / total;
       if (option.direct) {
         add(this.direction(option.direct, source), weight);
