@@ -91,6 +91,8 @@ function describeToken(token: IToken): string {
 function describeExpected(type: TokenType): string {
   const known = tokenDisplay.get(type);
   if (known) return known;
+  const word = T.keywordText(type);
+  if (word) return `\`${word}\``;
   const pattern = type.PATTERN;
   return pattern instanceof RegExp ? `\`${pattern.source}\`` : type.name;
 }

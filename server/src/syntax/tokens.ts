@@ -18,14 +18,23 @@ export const StringLiteral = createToken({ name: 'StringLiteral', pattern: Lexer
 
 export const Identifier = createToken({ name: 'Identifier', pattern: WORD, categories: [AnyWord] });
 
+/**
+ * Keywords by their text. The lexer reads every word with the one Identifier pattern, and the
+ * token factory gives a keyword its own type (see FabricLexer): a pattern per keyword, each tried
+ * before Identifier with Identifier as its longer alternative, made lexing a third slower.
+ */
+const keywordsByText = new Map<string, TokenType>();
+const textOfKeyword = new Map<TokenType, string>();
+
 function keyword(word: string, category: TokenType): TokenType {
-  return createToken({
-    name: word[0].toUpperCase() + word.slice(1),
-    pattern: new RegExp(word),
-    longer_alt: Identifier,
-    categories: [category, AnyWord],
-  });
+  const type = createToken({ name: word[0].toUpperCase() + word.slice(1), pattern: Lexer.NA, categories: [category, AnyWord] });
+  keywordsByText.set(word, type);
+  textOfKeyword.set(type, word);
+  return type;
 }
+
+/** A keyword's text (`fabric` for Fabric), for messages. */
+export const keywordText = (type: TokenType): string | undefined => textOfKeyword.get(type);
 
 export const Fabric = keyword('fabric', ReservedWord);
 export const Import = keyword('import', ReservedWord);
@@ -162,7 +171,7 @@ export const allTokens: TokenType[] = [
 
 export const reservedWords: readonly string[] = keywords
   .filter((token) => token.CATEGORIES?.includes(ReservedWord))
-  .map((token) => (token.PATTERN as RegExp).source);
+  .map((token) => textOfKeyword.get(token)!);
 
 /**
  * Tracks start offsets only (line and column tracking is costly on large files) and gives every
@@ -177,7 +186,10 @@ class FabricLexer extends Lexer {
 
   createOffsetOnlyToken(image: string, startOffset: number, tokenTypeIdx: number, tokenType: TokenType): IToken {
     const start = startOffset + this.sliceStart;
-    return { image, startOffset: start, endOffset: start + image.length - 1, tokenTypeIdx, tokenType };
+    const keywordType = tokenType === Identifier ? keywordsByText.get(image) : undefined;
+    return keywordType
+      ? { image, startOffset: start, endOffset: start + image.length - 1, tokenTypeIdx: keywordType.tokenTypeIdx!, tokenType: keywordType }
+      : { image, startOffset: start, endOffset: start + image.length - 1, tokenTypeIdx, tokenType };
   }
 
   /**
