@@ -401,7 +401,8 @@ function buildPortSpec(node: CstNode | undefined, context: BuildContext): A.Port
 
 /** Parses `1_000`, `1.5`, `2e3`; a number too large to represent is reported, not infinity. */
 function parseNumber(token: IToken, context: BuildContext): number | undefined {
-  const value = Number(token.image.replace(/_/g, ''));
+  const image = token.image;
+  const value = Number(image.includes('_') ? image.replace(/_/g, '') : image);
   if (!Number.isFinite(value)) {
     context.problems.push({ span: tokenSpan(token), message: `the number ${token.image} is too large to represent` });
     return undefined;
