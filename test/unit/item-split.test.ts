@@ -98,7 +98,9 @@ describe('reading a fabric item by item', () => {
     const body = lines.slice(2, -2).flatMap((line, index) => {
       const extra: string[] = [];
       if (index % 7 === 0) extra.push(`  /// item ${index}, documented`);
-      if (blockComments && index % 45 === 0) extra.push('  /* a block comment', `     over two lines, ${index} */`);
+      if (blockComments && index % 45 === 0) extra.push('  /* a block comment', `     over three lines, ${index}`, '  */');
+      // Longer than a lexing slice, so one cut at least falls inside it.
+      if (blockComments && index === 2000) extra.push('  /*', ...Array.from({ length: 800 }, (_, k) => `   note ${k}: a long comment in the middle of the fabric`), '  */');
       const estimated = index % 11 === 0 && line.includes('link') ? `${line} { length: 2 m }   // estimate: cable run ${index}` : line;
       return [...extra, estimated];
     });
@@ -111,15 +113,21 @@ describe('reading a fabric item by item', () => {
       const text = large(blockComments);
       assert.ok(text.length > 4 * 65_536, 'the file spans several lexing slices');
       let slices = 0;
-      const tokenizeSlice = fabricLexer.tokenizeSlice;
+      let wholeReadings = 0;
+      const { tokenize, tokenizeSlice } = fabricLexer;
       fabricLexer.tokenizeSlice = function (...args) {
         slices++;
         return tokenizeSlice.apply(this, args);
       };
+      fabricLexer.tokenize = function (...args) {
+        if (args[0] === text) wholeReadings++;
+        return tokenize.apply(this, args);
+      };
       try {
         const inPieces = parse('/large.fabric', text, { maxNestingDepth: 64 });
-        const whole = parse('/large.fabric', text, { maxNestingDepth: 64, inPieces: false });
         assert.ok(slices > 4, `lexed in ${slices} slices`);
+        assert.equal(wholeReadings, 0, 'read in pieces, not whole');
+        const whole = parse('/large.fabric', text, { maxNestingDepth: 64, inPieces: false });
         assert.deepEqual(inPieces.problems, []);
         assert.deepEqual(inPieces.comments, whole.comments);
         assert.deepEqual(inPieces.tree, whole.tree);
@@ -127,6 +135,7 @@ describe('reading a fabric item by item', () => {
         assert.ok(items.some((item) => item.type === 'device' && item.doc?.startsWith('item ')), 'doc comments reach their items');
       } finally {
         fabricLexer.tokenizeSlice = tokenizeSlice;
+        fabricLexer.tokenize = tokenize;
       }
     });
   }

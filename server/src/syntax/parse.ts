@@ -198,10 +198,20 @@ function readInPieces(source: SourceFile, options: ParseOptions): ParseResult | 
     return true;
   });
 
+  const lineEndFrom = (offset: number) => {
+    const lineEnd = text.indexOf('\n', offset);
+    return lineEnd < 0 ? text.length : lineEnd + 1;
+  };
   for (let start = 0; start < text.length; ) {
-    const lineEnd = text.indexOf('\n', start + LEXING_SLICE);
-    const end = lineEnd < 0 ? text.length : lineEnd + 1;
-    const lexed = T.fabricLexer.tokenizeSlice(text, start, end);
+    let end = lineEndFrom(start + LEXING_SLICE);
+    let lexed = T.fabricLexer.tokenizeSlice(text, start, end);
+    // A block comment open at the cut: the slice goes on to the line where the comment closes.
+    for (let last = lexed.groups.comments?.at(-1); last?.tokenType === T.UnterminatedComment && end < text.length; last = lexed.groups.comments?.at(-1)) {
+      const close = text.indexOf('*/', last.startOffset + 2);
+      if (close < 0) return undefined;
+      end = lineEndFrom(close + 2);
+      lexed = T.fabricLexer.tokenizeSlice(text, start, end);
+    }
     if (lexed.errors.length > 0) return undefined;
     // Comments first: an item's doc comment and the comments on its lines are known when it is built.
     for (const comment of lexed.groups.comments ?? []) {
