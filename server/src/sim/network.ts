@@ -18,10 +18,17 @@ export interface RoutePart {
   links: readonly Link[];
 }
 
+/** A way into or out of the switch fabric: a switch, and the link to it unless the device is that switch. */
+interface Attachment {
+  switch: number;
+  link?: Link;
+  costPs: number;
+}
+
 interface Option {
   direct?: Link;
-  entry?: { switch: number; link?: Link };
-  exit?: { switch: number; link?: Link };
+  entry?: Attachment;
+  exit?: Attachment;
   count: number;
 }
 
@@ -70,6 +77,7 @@ export class Network {
   private readonly edgeLink: Int32Array;
   private readonly trees = new Map<number, SwitchTree>();
   private readonly switchPathLoads = new Map<number, RoutePart & { loads: Loads }>();
+  private readonly attachmentsOf = new Map<Device, readonly Attachment[]>();
 
   constructor(fabric: FabricModel) {
     this.devices = fabric.devices;
@@ -228,17 +236,27 @@ export class Network {
     return result;
   }
 
-  /** Where a flow can enter or leave the switch fabric: the device itself if a switch, else its links to switches. */
-  private attachments(device: Device): { switch: number; link?: Link; costPs: number }[] {
+  /**
+   * Where a flow can enter or leave the switch fabric: the device itself if a switch, else its
+   * links to switches. Kept per device: every route asks for both of its ends'.
+   */
+  private attachments(device: Device): readonly Attachment[] {
+    let result = this.attachmentsOf.get(device);
+    if (result) return result;
     const own = this.switchIndex[device.id];
-    if (own >= 0) return [{ switch: own, costPs: 0 }];
-    const result: { switch: number; link?: Link; costPs: number }[] = [];
-    for (let k = 0; k < device.links.length; k++) {
-      const link = device.links[k];
-      const other = link.a === device ? link.b : link.a;
-      const index = this.switchIndex[other.id];
-      if (index >= 0) result.push({ switch: index, link, costPs: this.linkLatencyPs[link.id] });
+    if (own >= 0) {
+      result = [{ switch: own, costPs: 0 }];
+    } else {
+      const links: Attachment[] = [];
+      for (let k = 0; k < device.links.length; k++) {
+        const link = device.links[k];
+        const other = link.a === device ? link.b : link.a;
+        const index = this.switchIndex[other.id];
+        if (index >= 0) links.push({ switch: index, link, costPs: this.linkLatencyPs[link.id] });
+      }
+      result = links;
     }
+    this.attachmentsOf.set(device, result);
     return result;
   }
 
