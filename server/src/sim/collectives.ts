@@ -154,7 +154,9 @@ function planTree(statement: Collective, ranks: Device[], builder: PlanBuilder, 
   for (const order of trees) {
     const edges = heapEdges(order);
     if (broadcast) edges.unshift([ranks[0], order[0]]);
-    for (const [parent, child] of edges) {
+    // Indexed: a destructuring `for…of` allocates at every step until V8 optimizes it (engine.ts).
+    for (let e = 0; e < edges.length; e++) {
+      const [parent, child] = edges[e];
       if (parent === child) continue;
       builder.member(parent, child);
       if (!broadcast) builder.member(child, parent);
@@ -186,11 +188,16 @@ function reductionRoots(ranks: Device[], network: Network): Device[] {
 }
 
 /**
- * Adds a route to a tree's edges: a tree carries its stream once per edge whichever branch needs
- * it, and equal-latency paths stripe it, so each resource keeps the largest share any branch puts
- * on it (one path: 1; four planes: a quarter on each).
+ * Adds a route to a reduction or multicast tree: its switches join the tree's, and its loads the
+ * tree's edges. A tree carries its stream once per edge whichever branch needs it, and
+ * equal-latency paths stripe it, so each resource keeps the largest share any branch puts on it
+ * (one path: 1; four planes: a quarter on each).
  */
-function mergeTreeRoute(edges: Map<number, number>, route: Route): void {
+function joinTree(edges: Map<number, number>, treeSwitches: Set<Device>, route: Route): void {
+  for (let k = 0; k < route.parts.length; k++) {
+    const switches = route.parts[k].switches;
+    for (let d = 0; d < switches.length; d++) treeSwitches.add(switches[d]);
+  }
   const { resources, fractions } = route.loads;
   for (let k = 0; k < resources.length; k++) edges.set(resources[k], Math.max(edges.get(resources[k]) ?? 0, fractions[k]));
 }
@@ -227,11 +234,7 @@ function planInc(statement: Collective, ranks: Device[], builder: PlanBuilder, n
       const route = builder.route(ranks[i], roots[t]);
       if (!route) continue;
       farthestPs = Math.max(farthestPs, route.latencyPs);
-      for (let k = 0; k < route.parts.length; k++) {
-        const switches = route.parts[k].switches;
-        for (let d = 0; d < switches.length; d++) treeSwitches.add(switches[d]);
-      }
-      mergeTreeRoute(up, route);
+      joinTree(up, treeSwitches, route);
     }
     // The result comes back down the same tree.
     up.forEach((share, r) => {
@@ -257,17 +260,16 @@ function planHypercast(statement: Collective, ranks: Device[], builder: PlanBuil
   const sources = statement.type === 'broadcast' ? [ranks[0]] : ranks;
   const treeSwitches = new Set<Device>();
   let farthestPs = 0;
-  for (const source of sources) {
+  for (let s = 0; s < sources.length; s++) {
     const edges = new Map<number, number>();
-    for (const target of ranks) {
-      if (target === source) continue;
-      const route = builder.route(source, target);
+    for (let t = 0; t < ranks.length; t++) {
+      if (ranks[t] === sources[s]) continue;
+      const route = builder.route(sources[s], ranks[t]);
       if (!route) continue;
       farthestPs = Math.max(farthestPs, route.latencyPs);
-      for (const part of route.parts) for (const d of part.switches) treeSwitches.add(d);
-      mergeTreeRoute(edges, route);
+      joinTree(edges, treeSwitches, route);
     }
-    for (const [r, share] of edges) builder.add(r, share);
+    edges.forEach((share, r) => builder.add(r, share));
   }
   const missing = lacking(treeSwitches, 'hypercast');
   if (missing) {

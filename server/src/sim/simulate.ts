@@ -272,8 +272,8 @@ export class Simulator {
       }
     }
     const linkResources = this.network.links.length * 2;
-    for (const [r, carried] of bytes) {
-      if (r >= linkResources) continue;
+    bytes.forEach((carried, r) => {
+      if (r >= linkResources) return;
       const utilization = carried / (this.network.capacities[r] * phaseTime);
       const peak = peaks[r >> 1];
       const key = r % 2 === 0 ? 'forward' : 'backward';
@@ -284,7 +284,7 @@ export class Simulator {
           peak.span = span;
         }
       }
-    }
+    });
   }
 
   run(): Simulation {
