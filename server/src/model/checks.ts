@@ -179,9 +179,9 @@ function checkEndpoint(device: Device, sink: DiagnosticSink): void {
   const demandsByProtocol = new Map<string, Demand[]>();
   for (const link of device.links) {
     const protocol = link.protocol.name;
-    const own = ports.filter((p) => p.protocol === protocol);
-    if (own.length === 0) continue;
-    const widest = Math.max(...own.map((p) => p.width));
+    let widest = -1;
+    for (const port of ports) if (port.protocol === protocol && port.width > widest) widest = port.width;
+    if (widest < 0) continue;
     if (link.width > widest) {
       sink.report({
         file: link.file,
@@ -222,17 +222,23 @@ function checkEndpoint(device: Device, sink: DiagnosticSink): void {
 function protocolProblem(device: Device, protocol: string): string | undefined {
   const spec = device.array.spec;
   const model = device.array.model.name;
+  // The usual case, that the end speaks it, is answered without building the message's lists.
   if (isSwitch(device)) {
-    const carried = (spec.protocols?.value ?? []).map((p) => p.protocol);
-    return carried.includes(protocol) ? undefined : `${device.name} (${model}) does not carry ${protocol}; it carries ${carried.join(', ') || 'no protocol'}`;
+    const carried = spec.protocols?.value ?? [];
+    if (carried.some((p) => p.protocol === protocol)) return undefined;
+    return `${device.name} (${model}) does not carry ${protocol}; it carries ${carried.map((p) => p.protocol).join(', ') || 'no protocol'}`;
   }
-  const spoken = [...new Set((spec.ports?.value ?? []).map((p) => p.protocol))];
-  return spoken.includes(protocol) ? undefined : `${device.name} (${model}) has no ${protocol} port; its ports speak ${spoken.join(', ') || 'nothing'}`;
+  const ports = spec.ports?.value ?? [];
+  if (ports.some((p) => p.protocol === protocol)) return undefined;
+  return `${device.name} (${model}) has no ${protocol} port; its ports speak ${[...new Set(ports.map((p) => p.protocol))].join(', ') || 'nothing'}`;
 }
 
 function checkProtocol(link: Link, sink: DiagnosticSink): void {
-  const problems = [link.a, ...(link.b === link.a ? [] : [link.b])].flatMap((end) => protocolProblem(end, link.protocol.name) ?? []);
-  if (problems.length === 0) return;
+  const protocol = link.protocol.name;
+  const atA = protocolProblem(link.a, protocol);
+  const atB = link.b === link.a ? undefined : protocolProblem(link.b, protocol);
+  if (atA === undefined && atB === undefined) return;
+  const problems = [atA, atB].filter((problem) => problem !== undefined);
   sink.report({
     file: link.file,
     span: linkHead(link.decl),
