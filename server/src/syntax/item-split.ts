@@ -41,11 +41,9 @@ export class ItemSplitter {
     const type = token.tokenType;
     const previous = this.previous;
     this.previous = type;
-    if (type === T.LBrace || type === T.LParen || type === T.LBracket) {
-      if (++this.nesting > this.maxNestingDepth) return false;
-    } else if (type === T.RBrace || type === T.RParen || type === T.RBracket) {
-      this.nesting = Math.max(0, this.nesting - 1);
-    }
+    const change = T.nestingChange(type);
+    if (change > 0 && ++this.nesting > this.maxNestingDepth) return false;
+    if (change < 0) this.nesting = Math.max(0, this.nesting - 1);
     const open = this.open;
     if (!open) {
       this.outline.push(token);

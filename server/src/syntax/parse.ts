@@ -141,13 +141,9 @@ function syntaxErrorSpan(error: IRecognitionException, text: string): Span {
 function firstTooDeep(tokens: IToken[], maxDepth: number): IToken | undefined {
   let depth = 0;
   for (const token of tokens) {
-    const type = token.tokenType;
-    if (type === T.LBrace || type === T.LParen || type === T.LBracket) {
-      depth++;
-      if (depth > maxDepth) return token;
-    } else if (type === T.RBrace || type === T.RParen || type === T.RBracket) {
-      depth = Math.max(0, depth - 1);
-    }
+    const change = T.nestingChange(token.tokenType);
+    if (change > 0 && ++depth > maxDepth) return token;
+    if (change < 0) depth = Math.max(0, depth - 1);
   }
   return undefined;
 }

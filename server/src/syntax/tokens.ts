@@ -21,7 +21,8 @@ export const Identifier = createToken({ name: 'Identifier', pattern: WORD, categ
 /**
  * Keywords by their text. The lexer reads every word with the one Identifier pattern, and the
  * token factory gives a keyword its own type (see FabricLexer): a pattern per keyword, each tried
- * before Identifier with Identifier as its longer alternative, made lexing a third slower.
+ * before Identifier with Identifier as its longer alternative, cost lexing about 11 % more
+ * instructions.
  */
 const keywordsByText = new Map<string, TokenType>();
 const textOfKeyword = new Map<TokenType, string>();
@@ -168,6 +169,13 @@ export const allTokens: TokenType[] = [
   ReservedWord,
   StringLiteral,
 ];
+
+/** How a token changes the nesting depth: +1 for `{ ( [`, −1 for `} ) ]`, 0 for any other. */
+export function nestingChange(type: TokenType): number {
+  if (type === LBrace || type === LParen || type === LBracket) return 1;
+  if (type === RBrace || type === RParen || type === RBracket) return -1;
+  return 0;
+}
 
 export const reservedWords: readonly string[] = keywords
   .filter((token) => token.CATEGORIES?.includes(ReservedWord))
