@@ -188,16 +188,12 @@ function reductionRoots(ranks: Device[], network: Network): Device[] {
 }
 
 /**
- * Adds a route to a reduction or multicast tree: its switches join the tree's, and its loads the
- * tree's edges. A tree carries its stream once per edge whichever branch needs it, and
- * equal-latency paths stripe it, so each resource keeps the largest share any branch puts on it
- * (one path: 1; four planes: a quarter on each).
+ * Adds a route to a tree's edges: a tree carries its stream once per edge whichever branch needs
+ * it, and equal-latency paths stripe it, so each resource keeps the largest share any branch puts
+ * on it (one path: 1; four planes: a quarter on each). A tree's switches and farthest latency are
+ * its builder's: the builder routes nothing else.
  */
-function joinTree(edges: Map<number, number>, treeSwitches: Set<Device>, route: Route): void {
-  for (let k = 0; k < route.parts.length; k++) {
-    const switches = route.parts[k].switches;
-    for (let d = 0; d < switches.length; d++) treeSwitches.add(switches[d]);
-  }
+function mergeTreeRoute(edges: Map<number, number>, route: Route): void {
   const { resources, fractions } = route.loads;
   for (let k = 0; k < resources.length; k++) edges.set(resources[k], Math.max(edges.get(resources[k]) ?? 0, fractions[k]));
 }
@@ -222,8 +218,6 @@ function planInc(statement: Collective, ranks: Device[], builder: PlanBuilder, n
     builder.problem ??= { code: 'unreachable', message: `no switch reaches every rank of this ${statement.type}` };
     return builder.plan('inc', [], 0);
   }
-  let farthestPs = 0;
-  const treeSwitches = new Set<Device>();
   const scatter = statement.type === 'reducescatter';
   // Reduce-scatter sends the whole buffer up and 1/p of it back down.
   const downWeight = scatter ? 1 / p : 1;
@@ -232,9 +226,7 @@ function planInc(statement: Collective, ranks: Device[], builder: PlanBuilder, n
     const up = new Map<number, number>();
     for (let i = 0; i < ranks.length; i++) {
       const route = builder.route(ranks[i], roots[t]);
-      if (!route) continue;
-      farthestPs = Math.max(farthestPs, route.latencyPs);
-      joinTree(up, treeSwitches, route);
+      if (route) mergeTreeRoute(up, route);
     }
     // The result comes back down the same tree.
     up.forEach((share, r) => {
@@ -243,7 +235,7 @@ function planInc(statement: Collective, ranks: Device[], builder: PlanBuilder, n
     });
   }
   const k = roots.length;
-  const missing = lacking(treeSwitches, 'inc');
+  const missing = lacking(builder.switches, 'inc');
   if (missing) {
     builder.problem ??= { code: 'feature-unsupported', message: `${missing.name} (${missing.array.model.name}) has no in-network reduction (inc)` };
   }
@@ -251,32 +243,28 @@ function planInc(statement: Collective, ranks: Device[], builder: PlanBuilder, n
   const eta = style === 'pull' ? (roots[0].array.spec.inc_efficiency?.value ?? 0.85) : 1;
   // Pull style (NVLS): S(1 + 1/p)/η for all-reduce, S/η for reduce-scatter (§9).
   const bytes = style === 'pull' && !scatter ? (statement.bytes * (1 + 1 / p)) / eta : statement.bytes / eta;
-  const latency = settings.step_overhead + 2 * ps(farthestPs);
+  const latency = settings.step_overhead + 2 * ps(builder.maxLatencyPs);
   return builder.plan('inc', [builder.entity(bytes / k)], latency);
 }
 
 /** Multicast trees from each source over its routes' reported paths; `sources` each send `units`. */
 function planHypercast(statement: Collective, ranks: Device[], builder: PlanBuilder, settings: Settings): Plan {
   const sources = statement.type === 'broadcast' ? [ranks[0]] : ranks;
-  const treeSwitches = new Set<Device>();
-  let farthestPs = 0;
   for (let s = 0; s < sources.length; s++) {
     const edges = new Map<number, number>();
     for (let t = 0; t < ranks.length; t++) {
       if (ranks[t] === sources[s]) continue;
       const route = builder.route(sources[s], ranks[t]);
-      if (!route) continue;
-      farthestPs = Math.max(farthestPs, route.latencyPs);
-      joinTree(edges, treeSwitches, route);
+      if (route) mergeTreeRoute(edges, route);
     }
     edges.forEach((share, r) => builder.add(r, share));
   }
-  const missing = lacking(treeSwitches, 'hypercast');
+  const missing = lacking(builder.switches, 'hypercast');
   if (missing) {
     builder.problem ??= { code: 'feature-unsupported', message: `${missing.name} (${missing.array.model.name}) has no Hypercast multicast` };
   }
   const units = statement.type === 'broadcast' ? statement.bytes : statement.bytes / ranks.length;
-  return builder.plan('hypercast', [builder.entity(units)], settings.step_overhead + ps(farthestPs));
+  return builder.plan('hypercast', [builder.entity(units)], settings.step_overhead + ps(builder.maxLatencyPs));
 }
 
 /** A route alone as a plan (no transfer), so latency queries list their assumptions too. */
