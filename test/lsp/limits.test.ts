@@ -22,7 +22,7 @@ import {
   SemanticTokensRequest,
 } from 'vscode-languageserver-protocol';
 import { LIMIT_CASES } from '../support/limit-cases.js';
-import { codesOf, LspClient } from '../support/lsp.js';
+import { codesOf, LspClient, RUNAWAY_SIMULATION } from '../support/lsp.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fabric-lsp-limits-'));
 const uri = (name: string) => pathToFileURL(join(dir, name)).href;
@@ -120,10 +120,8 @@ describe('language server: the simulation time budget', () => {
   });
 
   it('stops a simulation over its budget with a limit diagnostic, keeps the static ones, and simulates the next edit', async () => {
-    // An all-to-all over 2,048 ranks routes 4 million pairs: far beyond a 2 s budget.
-    const runaway = `fabric big {\n  gpu acc[2048] : gpu_ualink\n  switch leaf[128] : scorpio_x\n  gpu spare\n  for i in 0..2047 { link acc[i] <-> leaf[i / 16] : ualink x4 * 2 }\n  for l in 0..126 { link leaf[l] <-> leaf[l + 1] : ualink x4 * 4 }\n  workload w { alltoall 1 GiB over acc[*] }\n}\n`;
     const doc = uri('runaway.fabric');
-    await client.open(doc, runaway);
+    await client.open(doc, RUNAWAY_SIMULATION);
     const found = await client.waitForDiagnostics(doc, () => true);
     assert.ok(codesOf(found).includes('unused-device'), 'the static check publishes at once');
     const stopped = await client.waitForDiagnostics(doc, (d) => codesOf(d).includes('limit'), 0, 60_000);

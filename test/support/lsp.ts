@@ -136,3 +136,19 @@ export class LspClient {
 }
 
 export const codesOf = (diagnostics: Diagnostic[]) => diagnostics.map((d) => String(d.code));
+
+/**
+ * A fabric whose simulation runs far longer than any test waits: an all-to-all over 8,192 ranks
+ * adds up 67 million member flows (more than 20 s of work on the development machine; 2,048 ranks
+ * took 33 s until routes were shared by pairs attached alike, and now take under 2 s). `spare`
+ * is an unused device, so the static check always publishes a diagnostic at once.
+ */
+export const RUNAWAY_SIMULATION = `fabric big {
+  gpu acc[8192] : gpu_ualink
+  switch leaf[512] : scorpio_x
+  gpu spare
+  for i in 0..8191 { link acc[i] <-> leaf[i / 16] : ualink x4 * 2 }
+  for l in 0..510 { link leaf[l] <-> leaf[l + 1] : ualink x4 * 4 }
+  workload w { alltoall 1 GiB over acc[*] }
+}
+`;

@@ -188,7 +188,7 @@ function hoverDevice(device: Device, context: HoverContext): string {
       const oneWay = ps / 1e12;
       lines.push(`| ${memory.name} | ${time(oneWay)} | ${time(2 * oneWay + accessLatency(memory))} |`);
       const route = network.route(device, memory);
-      if (route) plans.push(routePlan(route));
+      if (route) plans.push(routePlan(network, route));
     }
     if (memories.length > 16) lines.push(`| … ${memories.length - 16} more | | |`);
     lines.push('', '*load-to-use = 2 × one-way + the memory\'s access latency*');

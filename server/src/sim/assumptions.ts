@@ -43,24 +43,26 @@ export function collectAssumptions(fabric: FabricModel, plans: Plan[]): string[]
     entry.inc ||= plan.algorithm === 'inc';
     entry.hypercast ||= plan.algorithm === 'hypercast';
   };
+  const readEnd = (end: Device, link: Link, plan: Plan, firstTime: boolean) => {
+    if (end.array.kind !== 'switch' && end.array.kind !== 'memory' && end.array.kind !== 'gpu') return;
+    mark(end, plan);
+    if (!firstTime) return;
+    const support = end.array.spec.protocols?.value.find((p) => p.protocol === link.protocol.name);
+    if (support?.estimate) found.add(`${end.array.model.name} carries ${link.protocol.name} (${support.estimate})`);
+  };
   // Several plans cross the same links: each link's own figures are read once.
   const linksRead = new Set<Link>();
   for (const plan of plans) {
-    for (const link of plan.links) {
+    plan.links.forEach((link) => {
       const firstTime = !linksRead.has(link);
       if (firstTime) {
         linksRead.add(link);
-        for (const figure of link.estimates) found.add(figure.source);
+        for (let k = 0; k < link.estimates.length; k++) found.add(link.estimates[k].source);
       }
-      for (const end of [link.a, link.b]) {
-        if (end.array.kind !== 'switch' && end.array.kind !== 'memory' && end.array.kind !== 'gpu') continue;
-        mark(end, plan);
-        if (!firstTime) continue;
-        const support = end.array.spec.protocols?.value.find((p) => p.protocol === link.protocol.name);
-        if (support?.estimate) found.add(`${end.array.model.name} carries ${link.protocol.name} (${support.estimate})`);
-      }
-    }
-    for (const device of plan.switches) mark(device, plan);
+      readEnd(link.a, link, plan, firstTime);
+      readEnd(link.b, link, plan, firstTime);
+    });
+    plan.switches.forEach((device) => mark(device, plan));
   }
   // Devices of one model share their attributes: each estimated one is described once.
   const described = new Set<Attr<unknown>>();

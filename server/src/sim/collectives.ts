@@ -6,7 +6,8 @@
  */
 import type { Device, Link, ResolvedStatement, Settings } from '../model/types.js';
 import type { Entity } from './engine.js';
-import type { Network, Route, RoutePart } from './network.js';
+import { LoadTotals, TreeEdges } from './loads.js';
+import type { LoadSink, Network, Route, SwitchPath } from './network.js';
 import type { AlgorithmName } from './report.js';
 
 export type Collective = Extract<ResolvedStatement, { type: 'allreduce' | 'reducescatter' | 'allgather' | 'alltoall' | 'broadcast' }>;
@@ -42,54 +43,108 @@ export function busFactor(op: string, p: number): number {
 
 const ps = (picoseconds: number) => picoseconds / 1e12;
 
-class PlanBuilder {
-  readonly loads = new Map<number, number>();
+/**
+ * Builds a plan: routes its member flows and tree branches, adds up their loads, and notes their
+ * latency and what they cross. It is the sink its routes' loads pass through on their way into
+ * the plan's totals or a tree (`into`), so each route is walked once.
+ */
+class PlanBuilder implements LoadSink {
+  private readonly loads = new LoadTotals();
+  private into: LoadSink = this.loads;
   readonly switches = new Set<Device>();
   readonly links = new Set<Link>();
-  /** Route parts already added: switch paths are shared objects, so each is walked once. */
-  private readonly partsSeen = new Set<RoutePart>();
+  /** Middles already crossed: they are shared objects, so each is walked once. */
+  private readonly middlesCrossed = new Set<SwitchPath>();
+  /** Routes by kind (`Network.routeKind`), null when unreachable: pairs attached alike are routed once. */
+  private readonly routesByKind = new Map<number, Route | null>();
   maxLatencyPs = 0;
   problem?: Plan['problem'];
 
   constructor(private readonly network: Network) {}
 
-  /** Routes a member flow and adds its ECMP loads × weight; false (and a problem) when unreachable. */
+  /** Routes a member flow and adds its ECMP loads × weight; undefined (and a problem) when unreachable. */
   member(from: Device, to: Device, weight = 1): Route | undefined {
     const route = this.route(from, to);
-    if (!route) return undefined;
-    const { resources, fractions } = route.loads;
-    for (let k = 0; k < resources.length; k++) this.add(resources[k], fractions[k] * weight);
+    if (route) this.follow(route, from, to, weight, this.loads);
     return route;
   }
 
-  route(from: Device, to: Device): Route | undefined {
-    const route = this.network.route(from, to);
+  /** Routes a branch of a tree and merges it into the tree's edges. */
+  branch(tree: TreeEdges, from: Device, to: Device): void {
+    const route = this.route(from, to);
+    if (!route) return;
+    if (route.options.length === 1) {
+      // One option carries the whole flow, and its end links and its middle share no resource:
+      // every share is final as handed over.
+      this.follow(route, from, to, 1, tree);
+      return;
+    }
+    // Options may share resources: their shares add up before the tree keeps the largest.
+    const totals = new LoadTotals();
+    this.follow(route, from, to, 1, totals);
+    tree.raise(totals.read());
+  }
+
+  /** Notes a route alone: its latency and what it crosses. */
+  cross(route: Route): void {
+    this.maxLatencyPs = Math.max(this.maxLatencyPs, route.latencyPs);
+    this.follow(route, route.source, route.target, 0, new LoadTotals());
+  }
+
+  /**
+   * The route from → to, or the one found for a pair of its kind, which holds with this pair's
+   * own end links (`Network.routeKind`). Notes its latency; undefined (and a problem) when
+   * unreachable.
+   */
+  private route(from: Device, to: Device): Route | undefined {
+    const kind = this.network.routeKind(from, to);
+    let route = kind === undefined ? undefined : this.routesByKind.get(kind);
+    if (route === undefined) {
+      route = this.network.route(from, to) ?? null;
+      if (kind !== undefined) this.routesByKind.set(kind, route);
+    }
     if (!route) {
       this.problem ??= { code: 'unreachable', message: `no route from ${from.name} to ${to.name}: only switches forward, and no chain of switches joins them` };
       return undefined;
     }
-    this.maxLatencyPs = Math.max(this.maxLatencyPs, route.latencyPs);
-    for (let k = 0; k < route.parts.length; k++) {
-      const part = route.parts[k];
-      if (this.partsSeen.has(part)) continue;
-      this.partsSeen.add(part);
-      for (let d = 0; d < part.switches.length; d++) this.switches.add(part.switches[d]);
-      for (let l = 0; l < part.links.length; l++) this.links.add(part.links[l]);
-    }
+    if (route.latencyPs > this.maxLatencyPs) this.maxLatencyPs = route.latencyPs;
     return route;
   }
 
-  add(resource: number, load: number): void {
-    this.loads.set(resource, (this.loads.get(resource) ?? 0) + load);
+  /** Hands from → to's loads on `route` through this builder, which notes what they cross, into `into`. */
+  private follow(route: Route, from: Device, to: Device, weight: number, into: LoadSink): void {
+    this.into = into;
+    this.network.spread(route, from, to, weight, this);
+  }
+
+  /** A route's end link (or direct link) direction, on its way to the plan's totals or a tree. */
+  add(resource: number, share: number): void {
+    this.links.add(this.network.links[resource >> 1]);
+    this.into.add(resource, share);
+  }
+
+  addMiddle(middle: SwitchPath, share: number): void {
+    if (!this.middlesCrossed.has(middle)) {
+      this.middlesCrossed.add(middle);
+      for (let d = 0; d < middle.switches.length; d++) this.switches.add(middle.switches[d]);
+      for (let l = 0; l < middle.links.length; l++) this.links.add(middle.links[l]);
+    }
+    this.into.addMiddle(middle, share);
+  }
+
+  /** Adds a load straight to the plan's totals: a tree's edges, a memory's media. */
+  load(resource: number, load: number): void {
+    this.loads.add(resource, load);
   }
 
   media(device: Device, load = 1): void {
     const resource = this.network.mediaOf.get(device.id);
-    if (resource !== undefined) this.add(resource, load);
+    if (resource !== undefined) this.load(resource, load);
   }
 
   entity(units: number): Entity {
-    return { resources: [...this.loads.keys()], loads: [...this.loads.values()], units };
+    const { resources, fractions } = this.loads.read();
+    return { resources, loads: fractions, units };
   }
 
   plan(algorithm: AlgorithmName, entities: Entity[], latency: number): Plan {
@@ -169,33 +224,25 @@ function planTree(statement: Collective, ranks: Device[], builder: PlanBuilder, 
 
 /** Switches with the fewest switch levels to every rank (§9): the in-network reduction roots. */
 function reductionRoots(ranks: Device[], network: Network): Device[] {
-  const byAttachment = new Map<string, Device>();
-  for (const rank of ranks) {
-    const key = rank.links.map((l) => (l.a === rank ? l.b.id : l.a.id)).sort((a, b) => a - b).join(',');
-    if (!byAttachment.has(key)) byAttachment.set(key, rank);
-  }
-  const worst = new Float64Array(network.switchCount);
-  for (const rank of byAttachment.values()) {
-    const levels = network.switchLevels(rank);
-    for (let s = 0; s < worst.length; s++) if (levels[s] > worst[s]) worst[s] = levels[s];
+  // Ranks attached alike reach every switch in as many levels: one of each suffices.
+  const shapes = new Set<number>();
+  const worst = new Int32Array(network.switchCount);
+  const unreached = new Uint8Array(network.switchCount);
+  for (let i = 0; i < ranks.length; i++) {
+    const shape = network.attachmentShape(ranks[i]);
+    if (shapes.has(shape)) continue;
+    shapes.add(shape);
+    const levels = network.switchLevels(ranks[i]);
+    for (let s = 0; s < worst.length; s++) {
+      if (levels[s] < 0) unreached[s] = 1;
+      else if (levels[s] > worst[s]) worst[s] = levels[s];
+    }
   }
   let best = Infinity;
-  for (let s = 0; s < worst.length; s++) best = Math.min(best, worst[s]);
-  if (best === Infinity) return [];
+  for (let s = 0; s < worst.length; s++) if (!unreached[s] && worst[s] < best) best = worst[s];
   const roots: Device[] = [];
-  for (let s = 0; s < worst.length; s++) if (worst[s] === best) roots.push(network.switchAt(s));
+  for (let s = 0; s < worst.length; s++) if (!unreached[s] && worst[s] === best) roots.push(network.switchAt(s));
   return roots;
-}
-
-/**
- * Adds a route to a tree's edges: a tree carries its stream once per edge whichever branch needs
- * it, and equal-latency paths stripe it, so each resource keeps the largest share any branch puts
- * on it (one path: 1; four planes: a quarter on each). A tree's switches and farthest latency are
- * its builder's: the builder routes nothing else.
- */
-function mergeTreeRoute(edges: Map<number, number>, route: Route): void {
-  const { resources, fractions } = route.loads;
-  for (let k = 0; k < resources.length; k++) edges.set(resources[k], Math.max(edges.get(resources[k]) ?? 0, fractions[k]));
 }
 
 /** The opposite direction of a link resource. */
@@ -222,16 +269,14 @@ function planInc(statement: Collective, ranks: Device[], builder: PlanBuilder, n
   // Reduce-scatter sends the whole buffer up and 1/p of it back down.
   const downWeight = scatter ? 1 / p : 1;
   // Indexed loops: 8 roots × 1,024 ranks run before V8 optimizes this function (see engine.ts).
+  // A tree's switches and farthest latency are its builder's: the builder routes nothing else.
   for (let t = 0; t < roots.length; t++) {
-    const up = new Map<number, number>();
-    for (let i = 0; i < ranks.length; i++) {
-      const route = builder.route(ranks[i], roots[t]);
-      if (route) mergeTreeRoute(up, route);
-    }
+    const up = new TreeEdges();
+    for (let i = 0; i < ranks.length; i++) builder.branch(up, ranks[i], roots[t]);
     // The result comes back down the same tree.
-    up.forEach((share, r) => {
-      builder.add(r, share);
-      builder.add(reverse(r), share * downWeight);
+    up.shares.forEach((share, r) => {
+      builder.load(r, share);
+      builder.load(reverse(r), share * downWeight);
     });
   }
   const k = roots.length;
@@ -251,13 +296,9 @@ function planInc(statement: Collective, ranks: Device[], builder: PlanBuilder, n
 function planHypercast(statement: Collective, ranks: Device[], builder: PlanBuilder, settings: Settings): Plan {
   const sources = statement.type === 'broadcast' ? [ranks[0]] : ranks;
   for (let s = 0; s < sources.length; s++) {
-    const edges = new Map<number, number>();
-    for (let t = 0; t < ranks.length; t++) {
-      if (ranks[t] === sources[s]) continue;
-      const route = builder.route(sources[s], ranks[t]);
-      if (route) mergeTreeRoute(edges, route);
-    }
-    edges.forEach((share, r) => builder.add(r, share));
+    const edges = new TreeEdges();
+    for (let t = 0; t < ranks.length; t++) if (ranks[t] !== sources[s]) builder.branch(edges, sources[s], ranks[t]);
+    edges.shares.forEach((share, r) => builder.load(r, share));
   }
   const missing = lacking(builder.switches, 'hypercast');
   if (missing) {
@@ -268,14 +309,10 @@ function planHypercast(statement: Collective, ranks: Device[], builder: PlanBuil
 }
 
 /** A route alone as a plan (no transfer), so latency queries list their assumptions too. */
-export function routePlan(route: Route): Plan {
-  const switches = new Set<Device>();
-  const links = new Set<Link>();
-  for (const part of route.parts) {
-    for (const s of part.switches) switches.add(s);
-    for (const l of part.links) links.add(l);
-  }
-  return { algorithm: 'direct', entities: [], latency: 0, switches, links };
+export function routePlan(network: Network, route: Route): Plan {
+  const builder = new PlanBuilder(network);
+  builder.cross(route);
+  return builder.plan('direct', [], 0);
 }
 
 /** Memory access latency of the device served: a memory's `latency`, an accelerator's if given. */

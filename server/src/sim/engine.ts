@@ -63,14 +63,18 @@ export function maxMinFairRates(entities: Entity[], active: number[], capacities
     const resources = entities[active[a]].resources;
     for (let k = 0; k < resources.length; k++) users[filled[slotOf[resources[k]]]++] = active[a];
   }
-  const residual = Float64Array.from(resourceOf, (r) => capacities[r]);
+  const residual = new Float64Array(slots);
+  for (let s = 0; s < slots; s++) residual[s] = capacities[resourceOf[s]];
   const demand = new Float64Array(slots);
   const seenInRound = new Int32Array(slots).fill(-1);
 
   const frozen = new Uint8Array(entities.length);
   const allSaturated = new Set<number>();
-  let unfrozen = active.filter((i) => entities[i].resources.length > 0);
-  for (const i of active) if (entities[i].resources.length === 0) rates[i] = Infinity;
+  let unfrozen: number[] = [];
+  for (let a = 0; a < active.length; a++) {
+    if (entities[active[a]].resources.length > 0) unfrozen.push(active[a]);
+    else rates[active[a]] = Infinity;
+  }
   for (let round = 0; unfrozen.length > 0; round++) {
     // The resources the unfrozen entities load, in order of first use (that order decides ties).
     const loaded: number[] = [];
@@ -113,7 +117,9 @@ export function maxMinFairRates(entities: Entity[], active: number[], capacities
         }
       }
     }
-    unfrozen = unfrozen.filter((i) => !frozen[i]);
+    const still: number[] = [];
+    for (let u = 0; u < unfrozen.length; u++) if (!frozen[unfrozen[u]]) still.push(unfrozen[u]);
+    unfrozen = still;
   }
   for (let s = 0; s < slots; s++) slotOf[resourceOf[s]] = -1;
   return { rates, limitedBy, saturated: allSaturated };
@@ -121,27 +127,34 @@ export function maxMinFairRates(entities: Entity[], active: number[], capacities
 
 /** Runs entities that all start at time 0 to completion, re-sharing whenever one finishes. */
 export function runPhase(entities: Entity[], capacities: Float64Array): EntityOutcome[] {
-  const outcomes: EntityOutcome[] = entities.map(() => ({ finish: 0, bottleneck: -1, saturated: [] }));
-  const remaining = Float64Array.from(entities, (e) => e.units);
-  let active = entities.map((_, i) => i).filter((i) => remaining[i] > 0);
+  const outcomes: EntityOutcome[] = [];
+  const remaining = new Float64Array(entities.length);
+  let active: number[] = [];
+  for (let i = 0; i < entities.length; i++) {
+    outcomes.push({ finish: 0, bottleneck: -1, saturated: [] });
+    remaining[i] = entities[i].units;
+    if (remaining[i] > 0) active.push(i);
+  }
   let now = 0;
   while (active.length > 0) {
     const { rates, limitedBy, saturated } = maxMinFairRates(entities, active, capacities);
     let next = Infinity;
-    for (const i of active) {
+    for (let a = 0; a < active.length; a++) {
+      const i = active[a];
       outcomes[i].bottleneck = limitedBy[i];
-      outcomes[i].saturated = entities[i].resources.filter((r) => saturated.has(r));
+      outcomes[i].saturated = saturatedOf(entities[i], saturated);
       const time = rates[i] === Infinity ? 0 : rates[i] > 0 ? remaining[i] / rates[i] : Infinity;
       if (time < next) next = time;
     }
     if (next === Infinity) {
       // Nothing can move (a zero-capacity resource): report the stuck entities as never finishing.
-      for (const i of active) outcomes[i].finish = Infinity;
+      for (let a = 0; a < active.length; a++) outcomes[active[a]].finish = Infinity;
       break;
     }
     now += next;
     const still: number[] = [];
-    for (const i of active) {
+    for (let a = 0; a < active.length; a++) {
+      const i = active[a];
       remaining[i] = rates[i] === Infinity ? 0 : remaining[i] - rates[i] * next;
       if (remaining[i] <= entities[i].units * 1e-9) outcomes[i].finish = now;
       else still.push(i);
@@ -149,4 +162,12 @@ export function runPhase(entities: Entity[], capacities: Float64Array): EntityOu
     active = still;
   }
   return outcomes;
+}
+
+/** An entity's resources that saturated, in its own order. */
+function saturatedOf(entity: Entity, saturated: Set<number>): number[] {
+  const mine: number[] = [];
+  if (saturated.size === 0) return mine;
+  for (let k = 0; k < entity.resources.length; k++) if (saturated.has(entity.resources[k])) mine.push(entity.resources[k]);
+  return mine;
 }

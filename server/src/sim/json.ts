@@ -106,7 +106,7 @@ export function toLatencyReport(fabric: FabricModel, network: Network, fromName:
   if (from === to) return { error: `\`${fromName}\` and \`${toName}\` are the same device` };
   const route = network.route(from, to);
   if (!route) return { error: `no route from ${fromName} to ${toName}: only switches forward, and no chain of switches joins them` };
-  const assumptions = collectAssumptions(fabric, [routePlan(route)]);
+  const assumptions = collectAssumptions(fabric, [routePlan(network, route)]);
   const { path, pathLinks } = network.reportedPath(route);
   return { from: fromName, to: toName, latency_s: route.latencyPs / 1e12, hops: pathLinks.length, path: path.map((d) => d.name), paths: route.paths, assumptions };
 }

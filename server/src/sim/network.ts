@@ -12,22 +12,34 @@ export interface Loads {
   fractions: number[];
 }
 
-/** Switches and links on some of a route's equal-latency paths (shared, cached objects). */
-export interface RoutePart {
+/**
+ * The switch-to-switch part of every route between two switches: the switches and links of its
+ * equal-latency paths and the fraction of a flow each link direction carries. One cached object
+ * per pair of switches, shared by every route that crosses it.
+ */
+export interface SwitchPath {
   switches: readonly Device[];
   links: readonly Link[];
+  loads: Loads;
 }
 
 /** A way into or out of the switch fabric: a switch, and the link to it unless the device is that switch. */
-interface Attachment {
+export interface Attachment {
   switch: number;
   link?: Link;
   costPs: number;
+  /** Its place in its device's attachments. */
+  index: number;
 }
 
-interface Option {
+/**
+ * Some of a route's equal-latency paths: a direct link between two endpoints, or in through
+ * `entry`, across `middle`, out through `exit`. It carries `count / route.paths` of the flow.
+ */
+export interface RouteOption {
   direct?: Link;
   entry?: Attachment;
+  middle?: SwitchPath;
   exit?: Attachment;
   count: number;
 }
@@ -39,11 +51,11 @@ export interface Route {
   latencyPs: number;
   /** Number of equal-latency paths. */
   paths: number;
-  loads: Loads;
-  /** Together, every switch and link on any of the equal-latency paths. */
-  parts: RoutePart[];
-  /** The first equal-latency option, from which the reported path is drawn. */
-  first: Option;
+  /**
+   * The equal-latency options; the first is the reported path's. Kept whole rather than as one
+   * list of loads, so a plan adds each shared middle once however many of its routes cross it.
+   */
+  options: RouteOption[];
 }
 
 interface SwitchTree {
@@ -69,34 +81,43 @@ export class Network {
   readonly fabricInternal: Uint8Array;
   private readonly switchIndex: Int32Array;
   private readonly switches: Device[] = [];
-  private readonly switchLatencyPs: Float64Array;
-  private readonly linkLatencyPs: Float64Array;
+  /** Whole picoseconds, in plain arrays: small integers read without boxing (see `tree`). */
+  private readonly switchLatencyPs: number[] = [];
+  private readonly linkLatencyPs: number[] = [];
   /** Switch-to-switch edges in compressed rows: switch u's are edgeSwitch/edgeLink[edgeStart[u] .. edgeStart[u + 1]), in link order. */
   private readonly edgeStart: Int32Array;
   private readonly edgeSwitch: Int32Array;
   private readonly edgeLink: Int32Array;
-  private readonly trees = new Map<number, SwitchTree>();
-  private readonly switchPathLoads = new Map<number, RoutePart & { loads: Loads }>();
-  private readonly attachmentsOf = new Map<Device, readonly Attachment[]>();
+  /** Caches, indexed by source switch, by switch pair and by device id. */
+  private readonly trees: (SwitchTree | undefined)[] = [];
+  private readonly switchPaths = new Map<number, SwitchPath>();
+  private readonly attachmentsOf: (readonly Attachment[] | undefined)[] = [];
+  /** Each device's attachment shape (see `routeKind`), -1 until asked; shapes by their key. */
+  private readonly shapeOf: Int32Array;
+  private readonly shapes = new Map<string, number>();
+  /** Scratch for `switchPath`, per switch; all zero between calls. */
+  private readonly pathShare: Float64Array;
+  private readonly onPath: Uint8Array;
 
   constructor(fabric: FabricModel) {
     this.devices = fabric.devices;
     this.links = fabric.links;
     this.switchIndex = new Int32Array(this.devices.length).fill(-1);
+    this.shapeOf = new Int32Array(this.devices.length).fill(-1);
     for (const device of this.devices) {
       if (device.array.kind === 'switch') {
         this.switchIndex[device.id] = this.switches.length;
         this.switches.push(device);
       }
     }
-    this.switchLatencyPs = new Float64Array(this.switches.length);
-    for (let u = 0; u < this.switches.length; u++) this.switchLatencyPs[u] = toPs(this.switches[u].array.spec.latency?.value ?? 0);
+    this.pathShare = new Float64Array(this.switches.length);
+    this.onPath = new Uint8Array(this.switches.length);
+    for (let u = 0; u < this.switches.length; u++) this.switchLatencyPs.push(toPs(this.switches[u].array.spec.latency?.value ?? 0));
     const memories = this.devices.filter((d) => d.array.kind === 'memory');
     const count = this.links.length * 2 + memories.length;
     this.capacities = new Float64Array(count);
     this.fabricInternal = new Uint8Array(count);
     this.memoryOfMedia = memories;
-    this.linkLatencyPs = new Float64Array(this.links.length);
     // One pass over the links (hover waits for this after every edit): latency, both directions'
     // capacity, and the switch-to-switch edge counts.
     this.edgeStart = new Int32Array(this.switches.length + 1);
@@ -159,80 +180,99 @@ export class Network {
   }
 
   private tree(source: number): SwitchTree {
-    let tree = this.trees.get(source);
+    let tree = this.trees[source];
     if (tree) return tree;
     const n = this.switches.length;
-    const distance = new Float64Array(n).fill(Infinity);
-    const sigma = new Float64Array(n);
+    // Every simulation runs this cold, once per source switch, and code not yet optimized boxes
+    // each double it reads: plain arrays of whole picoseconds (small integers, -1 when not yet
+    // reached) and locals, not fields, in the loop.
+    const reached: number[] = new Array<number>(n).fill(-1);
+    const paths: number[] = new Array<number>(n).fill(0);
     // Unreached switches share one empty list; a switch gets its own when first reached.
     const predecessors: number[][] = new Array<number[]>(n).fill(NO_PREDECESSORS as number[]);
     const done = new Uint8Array(n);
-    distance[source] = this.switchLatencyPs[source];
-    sigma[source] = 1;
+    const { edgeStart, edgeSwitch, edgeLink, linkLatencyPs, switchLatencyPs } = this;
+    reached[source] = switchLatencyPs[source];
+    paths[source] = 1;
     const heap = new MinHeap();
-    heap.push(distance[source], source);
+    heap.push(reached[source], source);
     while (heap.size > 0) {
       const d = heap.topKey;
       const u = heap.pop();
-      if (done[u] || d > distance[u]) continue;
+      if (done[u] || d > reached[u]) continue;
       done[u] = 1;
-      for (let e = this.edgeStart[u]; e < this.edgeStart[u + 1]; e++) {
-        const v = this.edgeSwitch[e];
-        const linkId = this.edgeLink[e];
-        const candidate = d + this.linkLatencyPs[linkId] + this.switchLatencyPs[v];
-        if (candidate < distance[v]) {
-          distance[v] = candidate;
-          sigma[v] = sigma[u];
+      for (let e = edgeStart[u], end = edgeStart[u + 1]; e < end; e++) {
+        const v = edgeSwitch[e];
+        if (done[v]) continue;
+        const linkId = edgeLink[e];
+        const candidate = d + linkLatencyPs[linkId] + switchLatencyPs[v];
+        if (candidate === Infinity) continue;
+        const known = reached[v];
+        if (known < 0 || candidate < known) {
+          reached[v] = candidate;
+          paths[v] = paths[u];
           predecessors[v] = [u, linkId];
           heap.push(candidate, v);
-        } else if (candidate === distance[v] && candidate !== Infinity && !done[v]) {
-          sigma[v] += sigma[u];
+        } else if (candidate === known) {
+          paths[v] += paths[u];
           predecessors[v].push(u, linkId);
         }
       }
     }
+    const distance = new Float64Array(n);
+    const sigma = new Float64Array(n);
+    for (let v = 0; v < n; v++) {
+      distance[v] = reached[v] < 0 ? Infinity : reached[v];
+      sigma[v] = paths[v];
+    }
     tree = { distance, sigma, predecessors };
-    this.trees.set(source, tree);
+    this.trees[source] = tree;
     return tree;
   }
 
-  /** Loads of the switch-level part from switch s to switch t, as fractions of one flow. */
-  private switchPath(s: number, t: number): RoutePart & { loads: Loads } {
+  /** The switch-level part of every route from switch s to switch t. */
+  private switchPath(s: number, t: number): SwitchPath {
     const key = s * this.switches.length + t;
-    const cached = this.switchPathLoads.get(key);
+    const cached = this.switchPaths.get(key);
     if (cached) return cached;
     const { distance, sigma, predecessors } = this.tree(s);
-    const loads = new Map<number, number>();
-    const share = new Map<number, number>([[t, 1]]);
+    const { pathShare: share, onPath } = this;
+    // The switches on some shortest path, farthest first: each hands its share of the flow back
+    // to its predecessors before they hand theirs on.
     const order = [t];
-    const seen = new Set([t]);
+    onPath[t] = 1;
     for (let i = 0; i < order.length; i++) {
-      const v = order[i];
-      const pred = predecessors[v];
+      const pred = predecessors[order[i]];
       for (let k = 0; k < pred.length; k += 2) {
-        if (!seen.has(pred[k])) {
-          seen.add(pred[k]);
-          order.push(pred[k]);
-        }
+        if (onPath[pred[k]]) continue;
+        onPath[pred[k]] = 1;
+        order.push(pred[k]);
       }
     }
     order.sort((a, b) => distance[b] - distance[a]);
-    const links = new Set<Link>();
-    for (const v of order) {
-      const fraction = share.get(v) ?? 0;
+    share[t] = 1;
+    const resources: number[] = [];
+    const fractions: number[] = [];
+    const links: Link[] = [];
+    const switches: Device[] = [];
+    for (let i = 0; i < order.length; i++) {
+      const v = order[i];
+      switches.push(this.switches[v]);
+      // A link is a predecessor edge of one switch at most: no resource or link repeats.
       const pred = predecessors[v];
       for (let k = 0; k < pred.length; k += 2) {
         const u = pred[k];
         const link = this.links[pred[k + 1]];
-        const part = (fraction * sigma[u]) / sigma[v];
-        const resource = this.direction(link, this.switches[u]);
-        loads.set(resource, (loads.get(resource) ?? 0) + part);
-        share.set(u, (share.get(u) ?? 0) + part);
-        links.add(link);
+        const part = (share[v] * sigma[u]) / sigma[v];
+        resources.push(this.direction(link, this.switches[u]));
+        fractions.push(part);
+        share[u] += part;
+        links.push(link);
       }
     }
-    const result = { loads: { resources: [...loads.keys()], fractions: [...loads.values()] }, links: [...links], switches: order.map((i) => this.switches[i]) };
-    this.switchPathLoads.set(key, result);
+    for (let i = 0; i < order.length; i++) share[order[i]] = onPath[order[i]] = 0;
+    const result = { loads: { resources, fractions }, links, switches };
+    this.switchPaths.set(key, result);
     return result;
   }
 
@@ -241,46 +281,77 @@ export class Network {
    * links to switches. Kept per device: every route asks for both of its ends'.
    */
   private attachments(device: Device): readonly Attachment[] {
-    let result = this.attachmentsOf.get(device);
+    let result = this.attachmentsOf[device.id];
     if (result) return result;
     const own = this.switchIndex[device.id];
     if (own >= 0) {
-      result = [{ switch: own, costPs: 0 }];
+      result = [{ switch: own, link: undefined, costPs: 0, index: 0 }];
     } else {
       const links: Attachment[] = [];
       for (let k = 0; k < device.links.length; k++) {
         const link = device.links[k];
         const other = link.a === device ? link.b : link.a;
         const index = this.switchIndex[other.id];
-        if (index >= 0) links.push({ switch: index, link, costPs: this.linkLatencyPs[link.id] });
+        if (index >= 0) links.push({ switch: index, link, costPs: this.linkLatencyPs[link.id], index: links.length });
       }
       result = links;
     }
-    this.attachmentsOf.set(device, result);
+    this.attachmentsOf[device.id] = result;
     return result;
+  }
+
+  /**
+   * A number shared by the pairs whose routes differ only in their end links: their sources are
+   * attached to the same switches at the same costs, so are their targets, and no link joins a
+   * source to its target directly. A route found for one pair of a kind holds for every other
+   * with that pair's own end links (`spread` and `ends` take the pair). Undefined for a pair whose
+   * route is its own: a device and itself, or two devices joined directly.
+   */
+  routeKind(source: Device, target: Device): number | undefined {
+    if (source === target || this.joinedDirectly(source, target)) return undefined;
+    return this.attachmentShape(source) * this.devices.length + this.attachmentShape(target);
+  }
+
+  /** A number shared by the devices attached to the same switches at the same costs (switches: each its own). */
+  attachmentShape(device: Device): number {
+    const shape = this.shapeOf[device.id];
+    return shape >= 0 ? shape : this.shape(device);
+  }
+
+  private joinedDirectly(source: Device, target: Device): boolean {
+    if (this.switchIndex[source.id] >= 0 || this.switchIndex[target.id] >= 0) return false;
+    for (let k = 0; k < source.links.length; k++) {
+      const link = source.links[k];
+      if ((link.a === source && link.b === target) || (link.b === source && link.a === target)) return true;
+    }
+    return false;
+  }
+
+  /** The device's attachment shape, found for the first time: its attachments' switches and costs, and whether it is the switch. */
+  private shape(device: Device): number {
+    const attachments = this.attachments(device);
+    let key = this.isSwitch(device) ? 'self' : '';
+    for (let k = 0; k < attachments.length; k++) key += ` ${attachments[k].switch}:${attachments[k].costPs}`;
+    const shape = this.shapes.get(key) ?? this.shapes.size;
+    this.shapes.set(key, shape);
+    this.shapeOf[device.id] = shape;
+    return shape;
   }
 
   /** The lowest-latency routes from `source` to `target`, or undefined when none exists. */
   route(source: Device, target: Device): Route | undefined {
     if (source === target) return undefined;
-    // Indexed loops: a `for…of` allocates at every step until V8 optimizes it (see engine.ts).
+    // Indexed loops, no closures, options of one shape: a simulation asks for thousands of
+    // routes before V8 optimizes this (see engine.ts).
     let best = Infinity;
-    let options: Option[] = [];
-    const consider = (cost: number, option: Option) => {
-      if (cost < best) {
-        best = cost;
-        options = [option];
-      } else if (cost === best) {
-        options.push(option);
-      }
-    };
+    const options: RouteOption[] = [];
     // A direct link between two endpoints; a switch end is reached through its attachment below,
     // so its own traversal latency counts.
-    if (!this.isSwitch(source) && !this.isSwitch(target)) {
+    if (this.joinedDirectly(source, target)) {
       for (let k = 0; k < source.links.length; k++) {
         const link = source.links[k];
         if ((link.a === source && link.b === target) || (link.b === source && link.a === target)) {
-          consider(this.linkLatencyPs[link.id], { direct: link, count: 1 });
+          best = keepCheapest(options, best, this.linkLatencyPs[link.id], { direct: link, entry: undefined, middle: undefined, exit: undefined, count: 1 });
         }
       }
     }
@@ -291,68 +362,51 @@ export class Network {
       const tree = this.tree(entry.switch);
       for (let x = 0; x < exits.length; x++) {
         const exit = exits[x];
-        const middle = tree.distance[exit.switch];
-        if (middle === Infinity) continue;
-        consider(entry.costPs + middle + exit.costPs, { entry, exit, count: tree.sigma[exit.switch] });
+        const cost = entry.costPs + tree.distance[exit.switch] + exit.costPs;
+        if (cost <= best && cost !== Infinity) {
+          best = keepCheapest(options, best, cost, { direct: undefined, entry, middle: undefined, exit, count: tree.sigma[exit.switch] });
+        }
       }
     }
     if (options.length === 0) return undefined;
-    let total = 0;
-    for (let o = 0; o < options.length; o++) total += options[o].count;
-    const resources: number[] = [];
-    const fractions: number[] = [];
-    // Options can share resources; one option's cannot repeat (its end links join an endpoint to
-    // a switch, its middle joins switches), so the common single-option route needs no merging.
-    const slotOf = options.length > 1 ? new Map<number, number>() : undefined;
-    const add = (resource: number, fraction: number) => {
-      const at = slotOf?.get(resource);
-      if (at !== undefined) {
-        fractions[at] += fraction;
-        return;
-      }
-      slotOf?.set(resource, resources.length);
-      resources.push(resource);
-      fractions.push(fraction);
-    };
-    const ends: Link[] = [];
-    const parts: RoutePart[] = [{ switches: [], links: ends }];
+    let paths = 0;
     for (let o = 0; o < options.length; o++) {
       const option = options[o];
-      const weight = option.count / total;
-      if (option.direct) {
-        add(this.direction(option.direct, source), weight);
-        ends.push(option.direct);
-        continue;
-      }
-      const { entry, exit } = option as Required<Pick<Option, 'entry' | 'exit'>>;
-      if (entry.link) {
-        add(this.direction(entry.link, source), weight);
-        ends.push(entry.link);
-      }
-      const middle = this.switchPath(entry.switch, exit.switch);
-      for (let k = 0; k < middle.loads.resources.length; k++) add(middle.loads.resources[k], middle.loads.fractions[k] * weight);
-      parts.push(middle);
-      if (exit.link) {
-        add(this.direction(exit.link, this.switches[exit.switch]), weight);
-        ends.push(exit.link);
-      }
+      paths += option.count;
+      if (option.entry && option.exit) option.middle = this.switchPath(option.entry.switch, option.exit.switch);
     }
-    return {
-      source,
-      target,
-      latencyPs: best,
-      paths: total,
-      loads: { resources, fractions },
-      parts,
-      first: options[0],
-    };
+    return { source, target, latencyPs: best, paths, options };
+  }
+
+  /**
+   * Hands `sink` the share of one flow from → to, times `weight`, that each of a route's options
+   * puts on its end links and on its middle, in path order. The route is from → to's or one of
+   * its kind (`routeKind`). Options may share resources: a sink that needs one figure per resource
+   * adds them up.
+   */
+  spread(route: Route, from: Device, to: Device, weight: number, sink: LoadSink): void {
+    const { options, paths } = route;
+    const entries = this.attachments(from);
+    const exits = this.attachments(to);
+    for (let o = 0; o < options.length; o++) {
+      const { direct, entry, middle, exit, count } = options[o];
+      const share = (count / paths) * weight;
+      if (direct) sink.add(this.direction(direct, from), share);
+      // This pair's own end links, at the places the route's own pair had theirs.
+      const entryLink = entry && entries[entry.index].link;
+      if (entryLink) sink.add(this.direction(entryLink, from), share);
+      if (middle) sink.addMiddle(middle, share);
+      const exitLink = exit && exits[exit.index].link;
+      if (exitLink) sink.add(this.direction(exitLink, this.switches[exit.switch]), share);
+    }
   }
 
   /** The reported path: the first option, and through the switches the earliest-declared links. */
   reportedPath(route: Route): { path: Device[]; pathLinks: Link[] } {
-    const { source, target, first: option } = route;
+    const { source, target } = route;
+    const [option] = route.options;
     if (option.direct) return { path: [source, target], pathLinks: [option.direct] };
-    const { entry, exit } = option as { entry: { switch: number; link?: Link }; exit: { switch: number; link?: Link } };
+    const { entry, exit } = option as Required<Pick<RouteOption, 'entry' | 'exit'>>;
     const { predecessors } = this.tree(entry.switch);
     const middle: Device[] = [];
     const middleLinks: Link[] = [];
@@ -405,36 +459,40 @@ export class Network {
     return result;
   }
 
-  /** Switch hops (switches on the path) from each switch reachable from `device`'s attachments. */
-  switchLevels(device: Device): Float64Array {
-    const levels = new Float64Array(this.switches.length).fill(Infinity);
-    for (const entry of this.attachments(device)) {
-      const hops = this.hopCounts(entry.switch);
-      for (let i = 0; i < levels.length; i++) levels[i] = Math.min(levels[i], hops[i] + 1);
+  /** Switch hops (switches on the path) from `device`'s attachments to each switch, -1 where none reaches. */
+  switchLevels(device: Device): Int32Array {
+    const levels = new Int32Array(this.switches.length).fill(-1);
+    const entries = this.attachments(device);
+    for (let a = 0; a < entries.length; a++) {
+      const hops = this.hopCounts(entries[a].switch);
+      for (let i = 0; i < levels.length; i++) {
+        if (hops[i] >= 0 && (levels[i] < 0 || hops[i] + 1 < levels[i])) levels[i] = hops[i] + 1;
+      }
     }
     return levels;
   }
 
-  private readonly hops = new Map<number, Float64Array>();
+  private readonly hops: (Int32Array | undefined)[] = [];
 
-  /** Fewest switch-to-switch hops from one switch to every other (breadth first). */
-  private hopCounts(source: number): Float64Array {
-    let hops = this.hops.get(source);
+  /** Fewest switch-to-switch hops from one switch to every other (breadth first), -1 where none. */
+  private hopCounts(source: number): Int32Array {
+    let hops = this.hops[source];
     if (hops) return hops;
-    hops = new Float64Array(this.switches.length).fill(Infinity);
+    hops = new Int32Array(this.switches.length).fill(-1);
     hops[source] = 0;
     const queue = [source];
+    const { edgeStart, edgeSwitch } = this;
     for (let i = 0; i < queue.length; i++) {
       const u = queue[i];
-      for (let e = this.edgeStart[u]; e < this.edgeStart[u + 1]; e++) {
-        const v = this.edgeSwitch[e];
-        if (hops[v] === Infinity) {
+      for (let e = edgeStart[u], end = edgeStart[u + 1]; e < end; e++) {
+        const v = edgeSwitch[e];
+        if (hops[v] < 0) {
           hops[v] = hops[u] + 1;
           queue.push(v);
         }
       }
     }
-    this.hops.set(source, hops);
+    this.hops[source] = hops;
     return hops;
   }
 
@@ -445,6 +503,23 @@ export class Network {
   get switchCount(): number {
     return this.switches.length;
   }
+}
+
+/** Receives the loads of a route from `Network.spread`: end links one by one, shared middles whole. */
+export interface LoadSink {
+  add(resource: number, share: number): void;
+  addMiddle(middle: SwitchPath, share: number): void;
+}
+
+/** Keeps the cheapest options: `option` replaces them when cheaper, joins them when as cheap. Returns the cheapest cost. */
+function keepCheapest(options: RouteOption[], best: number, cost: number, option: RouteOption): number {
+  if (cost < best) {
+    options.length = 0;
+    options.push(option);
+    return cost;
+  }
+  if (cost === best) options.push(option);
+  return best;
 }
 
 /** Frozen, so a push onto an unreached switch's list would throw rather than corrupt every other. */

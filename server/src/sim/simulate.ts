@@ -67,6 +67,8 @@ interface Planned {
   statement: Leaf;
   plan: Plan | null;
   alternatives: Partial<Record<AlgorithmName, number>>;
+  /** The chosen plan run alone on the idle fabric: a phase of this statement only is that run. */
+  alone?: RunTogether;
 }
 
 /** Statements of a phase: a top-level statement, or everything inside a `parallel` block. */
@@ -86,8 +88,14 @@ function isCollective(statement: Leaf): statement is Collective {
   return statement.type === 'allreduce' || statement.type === 'reducescatter' || statement.type === 'allgather' || statement.type === 'alltoall' || statement.type === 'broadcast';
 }
 
+interface RunTogether {
+  times: number[];
+  transfers: number[];
+  outcomes: EntityOutcome[][];
+}
+
 /** Time of plans run together from an idle fabric: latency + the last entity's finish. */
-function runTogether(plans: Plan[], capacities: Float64Array): { times: number[]; transfers: number[]; outcomes: EntityOutcome[][] } {
+function runTogether(plans: Plan[], capacities: Float64Array): RunTogether {
   const entities: Entity[] = plans.flatMap((p) => p.entities);
   const all = runPhase(entities, capacities);
   let offset = 0;
@@ -117,8 +125,8 @@ export class Simulator {
     this.sink.report({ file: this.fabric.file, span, code, message, data });
   }
 
-  private aloneTime(plan: Plan): number {
-    return runTogether([plan], this.network.capacities).times[0];
+  private aloneRun(plan: Plan): RunTogether {
+    return runTogether([plan], this.network.capacities);
   }
 
   /** Chooses the algorithm: the named one, or under `auto` the fastest alone (§6). */
@@ -130,7 +138,7 @@ export class Simulator {
       if (plan.problem) this.report(statement.span, plan.problem.code, plan.problem.message);
       return { statement, plan: plan.problem?.code === 'unreachable' ? null : plan, alternatives: {} };
     }
-    const candidates = new Map<AlgorithmName, Plan>();
+    const candidates = new Map<AlgorithmName, { plan: Plan; alone: RunTogether }>();
     const alternatives: Partial<Record<AlgorithmName, number>> = {};
     let unsupported: Plan | undefined;
     for (const algorithm of CANDIDATES[statement.type]) {
@@ -143,8 +151,9 @@ export class Simulator {
         if (statement.algorithm === algorithm) unsupported = plan;
         continue;
       }
-      candidates.set(algorithm, plan);
-      alternatives[algorithm] = this.aloneTime(plan);
+      const alone = this.aloneRun(plan);
+      candidates.set(algorithm, { plan, alone });
+      alternatives[algorithm] = alone.times[0];
     }
     const fastest = [...candidates.keys()].reduce<AlgorithmName | undefined>(
       (best, algorithm) => (best === undefined || alternatives[algorithm]! < alternatives[best]! ? algorithm : best),
@@ -159,7 +168,8 @@ export class Simulator {
       this.hintFasterAlgorithm(statement, named, fastest!, alternatives);
     }
     if (chosen === 'ring') this.hintRingOrder(statement, alternatives.ring!);
-    return { statement, plan: chosen ? candidates.get(chosen)! : null, alternatives };
+    const winner = chosen ? candidates.get(chosen)! : undefined;
+    return { statement, plan: winner?.plan ?? null, alternatives, alone: winner?.alone };
   }
 
   private hintFasterAlgorithm(statement: Collective, named: AlgorithmName, fastest: AlgorithmName, alternatives: Partial<Record<AlgorithmName, number>>): void {
@@ -190,7 +200,7 @@ export class Simulator {
     if (grouped.every((d, i) => d === ranks[i])) return;
     const plan = planCollective(statement, 'ring', this.network, this.fabric.settings, grouped);
     if (plan.problem) return;
-    const better = this.aloneTime(plan);
+    const better = this.aloneRun(plan).times[0];
     if (!measurablyFaster(time, better, this.fabric.settings.hint_threshold)) return;
     this.report(
       statement.span,
@@ -204,7 +214,7 @@ export class Simulator {
   private runPhaseOf(planned: Planned[], phase: number, workload: string, peaks: PeakUtilization[]): StepResult[] {
     const runnable = planned.filter((p): p is Planned & { plan: Plan } => p.plan !== null);
     for (const p of runnable) this.usedPlans.push(p.plan);
-    const real = runTogether(runnable.map((p) => p.plan), this.network.capacities);
+    const real = (runnable.length === 1 && runnable[0].alone) || runTogether(runnable.map((p) => p.plan), this.network.capacities);
     const free = runTogether(runnable.map((p) => p.plan), this.unconstrained);
     const byStatement = new Map<Planned, number>(runnable.map((p, i) => [p, i]));
     const steps = planned.map((p): StepResult => {
@@ -334,7 +344,7 @@ export class Simulator {
               return { expectation, actual: null, pass: false };
             }
             const value = expectation.metric === 'latency' ? route.latencyPs / 1e12 : this.loneRate(from, to)!;
-            if (expectation.metric === 'latency') this.usedPlans.push(routePlan(route));
+            if (expectation.metric === 'latency') this.usedPlans.push(routePlan(this.network, route));
             const worse = actual === null || (expectation.metric === 'latency' ? value > actual : value < actual);
             if (worse) {
               actual = value;
