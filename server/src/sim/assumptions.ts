@@ -3,7 +3,7 @@
  * estimates, and every switch or memory attribute marked as an estimate in the catalog or in
  * the user's own files, for the switches, links and memories the results actually used.
  */
-import type { Attr, Device, FabricModel, Link } from '../model/types.js';
+import type { Attr, Device, DeviceArray, FabricModel, Link } from '../model/types.js';
 import { formatQuantity, type Dimension } from '../model/units.js';
 import type { Plan } from './collectives.js';
 
@@ -23,8 +23,8 @@ function describe(key: string, attr: Attr<unknown>): string {
 }
 
 /** Keys whose estimates matter for a device kind, given whether in-network features were used. */
-function relevantKeys(device: Device, usedInc: boolean, usedHypercast: boolean): string[] {
-  switch (device.array.kind) {
+function relevantKeys(array: DeviceArray, usedInc: boolean, usedHypercast: boolean): string[] {
+  switch (array.kind) {
     case 'switch':
       return ['latency', ...(usedInc ? ['inc', 'inc_style', 'inc_efficiency'] : []), ...(usedHypercast ? ['hypercast'] : [])];
     case 'memory':
@@ -34,19 +34,29 @@ function relevantKeys(device: Device, usedInc: boolean, usedHypercast: boolean):
   }
 }
 
+/** What the plans used of one device array: in-network features, and the protocols read at its ends. */
+interface ArrayUse {
+  inc: boolean;
+  hypercast: boolean;
+  protocols: Set<string>;
+}
+
 export function collectAssumptions(fabric: FabricModel, plans: Plan[]): string[] {
   const found = new Set<string>();
-  const devices = new Map<Device, { inc: boolean; hypercast: boolean }>();
-  const mark = (device: Device, plan: Plan) => {
-    let entry = devices.get(device);
-    if (!entry) devices.set(device, (entry = { inc: false, hypercast: false }));
-    entry.inc ||= plan.algorithm === 'inc';
-    entry.hypercast ||= plan.algorithm === 'hypercast';
+  // Devices of one array share their model and attributes: what the plans use is noted per array.
+  const arrays = new Map<DeviceArray, ArrayUse>();
+  const use = (device: Device, plan: Plan): ArrayUse => {
+    let entry = arrays.get(device.array);
+    if (!entry) arrays.set(device.array, (entry = { inc: false, hypercast: false, protocols: new Set() }));
+    if (plan.algorithm === 'inc') entry.inc = true;
+    if (plan.algorithm === 'hypercast') entry.hypercast = true;
+    return entry;
   };
-  const readEnd = (end: Device, link: Link, plan: Plan, firstTime: boolean) => {
+  const readEnd = (end: Device, link: Link, plan: Plan) => {
     if (end.array.kind !== 'switch' && end.array.kind !== 'memory' && end.array.kind !== 'gpu') return;
-    mark(end, plan);
-    if (!firstTime) return;
+    const entry = use(end, plan);
+    if (entry.protocols.has(link.protocol.name)) return;
+    entry.protocols.add(link.protocol.name);
     const support = end.array.spec.protocols?.value.find((p) => p.protocol === link.protocol.name);
     if (support?.estimate) found.add(`${end.array.model.name} carries ${link.protocol.name} (${support.estimate})`);
   };
@@ -54,21 +64,20 @@ export function collectAssumptions(fabric: FabricModel, plans: Plan[]): string[]
   const linksRead = new Set<Link>();
   for (const plan of plans) {
     plan.links.forEach((link) => {
-      const firstTime = !linksRead.has(link);
-      if (firstTime) {
+      if (!linksRead.has(link)) {
         linksRead.add(link);
         for (let k = 0; k < link.estimates.length; k++) found.add(link.estimates[k].source);
       }
-      readEnd(link.a, link, plan, firstTime);
-      readEnd(link.b, link, plan, firstTime);
+      readEnd(link.a, link, plan);
+      readEnd(link.b, link, plan);
     });
-    plan.switches.forEach((device) => mark(device, plan));
+    plan.switches.forEach((device) => use(device, plan));
   }
-  // Devices of one model share their attributes: each estimated one is described once.
+  // Arrays of one model share their attributes: each estimated one is described once.
   const described = new Set<Attr<unknown>>();
-  for (const [device, use] of devices) {
-    const spec = device.array.spec as Record<string, Attr<unknown> | undefined>;
-    for (const key of relevantKeys(device, use.inc, use.hypercast)) {
+  for (const [array, { inc, hypercast }] of arrays) {
+    const spec = array.spec as Record<string, Attr<unknown> | undefined>;
+    for (const key of relevantKeys(array, inc, hypercast)) {
       const attr = spec[key];
       if (!attr?.estimate || described.has(attr)) continue;
       described.add(attr);

@@ -52,7 +52,6 @@ class PlanBuilder implements LoadSink {
   private readonly loads = new LoadTotals();
   private into: LoadSink = this.loads;
   readonly switches = new Set<Device>();
-  readonly links = new Set<Link>();
   /** Middles already crossed: they are shared objects, so each is walked once. */
   private readonly middlesCrossed = new Set<SwitchPath>();
   /** Routes by kind (`Network.routeKind`), null when unreachable: pairs attached alike are routed once. */
@@ -85,10 +84,10 @@ class PlanBuilder implements LoadSink {
     tree.raise(totals.read());
   }
 
-  /** Notes a route alone: its latency and what it crosses. */
+  /** Notes a route alone: its latency and what it crosses (a load of nothing on each of its resources). */
   cross(route: Route): void {
     this.maxLatencyPs = Math.max(this.maxLatencyPs, route.latencyPs);
-    this.follow(route, route.source, route.target, 0, new LoadTotals());
+    this.follow(route, route.source, route.target, 0, this.loads);
   }
 
   /**
@@ -111,15 +110,13 @@ class PlanBuilder implements LoadSink {
     return route;
   }
 
-  /** Hands from → to's loads on `route` through this builder, which notes what they cross, into `into`. */
+  /** Hands from → to's loads on `route` through this builder, which notes the switches they cross, into `into`. */
   private follow(route: Route, from: Device, to: Device, weight: number, into: LoadSink): void {
     this.into = into;
     this.network.spread(route, from, to, weight, this);
   }
 
-  /** A route's end link (or direct link) direction, on its way to the plan's totals or a tree. */
   add(resource: number, share: number): void {
-    this.links.add(this.network.links[resource >> 1]);
     this.into.add(resource, share);
   }
 
@@ -127,7 +124,6 @@ class PlanBuilder implements LoadSink {
     if (!this.middlesCrossed.has(middle)) {
       this.middlesCrossed.add(middle);
       for (let d = 0; d < middle.switches.length; d++) this.switches.add(middle.switches[d]);
-      for (let l = 0; l < middle.links.length; l++) this.links.add(middle.links[l]);
     }
     this.into.addMiddle(middle, share);
   }
@@ -147,8 +143,32 @@ class PlanBuilder implements LoadSink {
     return { resources, loads: fractions, units };
   }
 
+  /**
+   * The links the plan's routes cross: every link it loads. Every route's load, a tree's too,
+   * ends in the plan's totals, so they name them all.
+   */
+  links(): Set<Link> {
+    const links = new Set<Link>();
+    const { resources } = this.loads.read();
+    const linkResources = this.network.links.length * 2;
+    for (let k = 0; k < resources.length; k++) if (resources[k] < linkResources) links.add(this.network.links[resources[k] >> 1]);
+    return links;
+  }
+
   plan(algorithm: AlgorithmName, entities: Entity[], latency: number): Plan {
-    return { algorithm, entities, latency, switches: this.switches, links: this.links, problem: this.problem };
+    // Only the plans a simulation uses are asked for their links (assumptions): found when asked.
+    let links: Set<Link> | undefined;
+    const crossed = () => this.links();
+    return {
+      algorithm,
+      entities,
+      latency,
+      switches: this.switches,
+      problem: this.problem,
+      get links() {
+        return (links ??= crossed());
+      },
+    };
   }
 }
 
@@ -345,7 +365,7 @@ export function planTransfer(statement: Transfer, network: Network, settings: Se
     builder.media(statement.device);
     entities.push(builder.entity(statement.bytes));
     for (const s of builder.switches) switches.add(s);
-    for (const l of builder.links) links.add(l);
+    builder.links().forEach((l) => links.add(l));
     const trips = statement.type === 'read' ? 2 : 1;
     latency = Math.max(latency, trips * ps(route.latencyPs) + access);
   }

@@ -25,76 +25,83 @@ export interface EntityOutcome {
 
 const EPSILON = 1e-12;
 
-/** Per resource table, a reusable resource → dense slot map (-1 when unused), reset after each call. */
-const slotScratch = new WeakMap<Float64Array, Int32Array>();
+/**
+ * Per-resource working arrays, one set per table of capacities, reused by every call: only the
+ * resources a call touches are written, and it puts them back (`round` to -1, `saturated` to 0).
+ */
+interface Scratch {
+  residual: Float64Array;
+  demand: Float64Array;
+  /** The round that last loaded the resource, -1 when none in this call. */
+  round: Int32Array;
+  /** The resource's place among the resources loaded in that round: the order that breaks ties. */
+  place: Int32Array;
+  saturated: Uint8Array;
+}
+
+const scratchOf = new WeakMap<Float64Array, Scratch>();
+
+function scratchFor(capacities: Float64Array): Scratch {
+  let scratch = scratchOf.get(capacities);
+  if (!scratch) {
+    const n = capacities.length;
+    scratch = { residual: new Float64Array(n), demand: new Float64Array(n), round: new Int32Array(n).fill(-1), place: new Int32Array(n), saturated: new Uint8Array(n) };
+    scratchOf.set(capacities, scratch);
+  }
+  return scratch;
+}
+
+export interface FairShares {
+  rates: Float64Array;
+  /** Per entity, the resource whose saturation froze it, -1 when none did. */
+  limitedBy: Int32Array;
+  /** Per active entity, its resources that saturated in this allocation, in its own order. */
+  saturated: number[][];
+}
 
 /**
  * Max-min fair rates: every unfrozen entity's rate rises together until a resource saturates;
- * the entities on it freeze; repeat. `capacities` are left untouched. The resources the active
- * entities touch get dense slots, so the rounds work on typed arrays rather than maps. Loops
- * are indexed: a `for…of` allocates at every step until V8 optimizes it, and a one-shot
- * simulation runs much of its code before that.
+ * the entities on it freeze, each limited by the first of its resources to saturate in the order
+ * the round loaded them; repeat. `capacities` are left untouched. The rounds work on typed arrays
+ * indexed by resource, kept between calls. Loops are indexed and few: a one-shot simulation runs
+ * much of this before V8 optimizes it, and code not yet optimized pays for every step and every
+ * `for…of` iterator.
  */
-export function maxMinFairRates(entities: Entity[], active: number[], capacities: Float64Array): { rates: Float64Array; limitedBy: Int32Array; saturated: Set<number> } {
+export function maxMinFairRates(entities: Entity[], active: number[], capacities: Float64Array): FairShares {
   const rates = new Float64Array(entities.length);
   const limitedBy = new Int32Array(entities.length).fill(-1);
-  let slotOf = slotScratch.get(capacities);
-  if (!slotOf) slotScratch.set(capacities, (slotOf = new Int32Array(capacities.length).fill(-1)));
-  const resourceOf: number[] = [];
-  const userCount: number[] = [];
-  for (let a = 0; a < active.length; a++) {
-    const resources = entities[active[a]].resources;
-    for (let k = 0; k < resources.length; k++) {
-      const r = resources[k];
-      if (slotOf[r] < 0) {
-        slotOf[r] = resourceOf.length;
-        resourceOf.push(r);
-        userCount.push(0);
-      }
-      userCount[slotOf[r]]++;
-    }
-  }
-  const slots = resourceOf.length;
-  const userStart = new Int32Array(slots + 1);
-  for (let s = 0; s < slots; s++) userStart[s + 1] = userStart[s] + userCount[s];
-  const users = new Int32Array(userStart[slots]);
-  const filled = userStart.slice(0, slots);
-  for (let a = 0; a < active.length; a++) {
-    const resources = entities[active[a]].resources;
-    for (let k = 0; k < resources.length; k++) users[filled[slotOf[resources[k]]]++] = active[a];
-  }
-  const residual = new Float64Array(slots);
-  for (let s = 0; s < slots; s++) residual[s] = capacities[resourceOf[s]];
-  const demand = new Float64Array(slots);
-  const seenInRound = new Int32Array(slots).fill(-1);
-
-  const frozen = new Uint8Array(entities.length);
-  const allSaturated = new Set<number>();
+  const saturated: number[][] = [];
+  const { residual, demand, round: roundOf, place, saturated: isSaturated } = scratchFor(capacities);
   let unfrozen: number[] = [];
   for (let a = 0; a < active.length; a++) {
     if (entities[active[a]].resources.length > 0) unfrozen.push(active[a]);
     else rates[active[a]] = Infinity;
   }
+  // Every resource in use: the first round loads them all.
+  let inUse: number[] = [];
   for (let round = 0; unfrozen.length > 0; round++) {
     // The resources the unfrozen entities load, in order of first use (that order decides ties).
     const loaded: number[] = [];
     for (let u = 0; u < unfrozen.length; u++) {
       const { resources, loads } = entities[unfrozen[u]];
       for (let k = 0; k < resources.length; k++) {
-        const s = slotOf[resources[k]];
-        if (seenInRound[s] !== round) {
-          seenInRound[s] = round;
-          demand[s] = 0;
-          loaded.push(s);
+        const r = resources[k];
+        if (roundOf[r] !== round) {
+          if (round === 0) residual[r] = capacities[r];
+          roundOf[r] = round;
+          demand[r] = 0;
+          place[r] = loaded.length;
+          loaded.push(r);
         }
-        demand[s] += loads[k];
+        demand[r] += loads[k];
       }
     }
+    if (round === 0) inUse = loaded;
     let step = Infinity;
     for (let l = 0; l < loaded.length; l++) {
-      const s = loaded[l];
-      if (demand[s] <= 0) continue;
-      const level = residual[s] / demand[s];
+      const r = loaded[l];
+      if (demand[r] <= 0) continue;
+      const level = residual[r] / demand[r];
       if (level < step) step = level;
     }
     if (step === Infinity) {
@@ -103,26 +110,37 @@ export function maxMinFairRates(entities: Entity[], active: number[], capacities
     }
     for (let u = 0; u < unfrozen.length; u++) rates[unfrozen[u]] += step;
     for (let l = 0; l < loaded.length; l++) {
-      const s = loaded[l];
-      residual[s] -= step * demand[s];
-      const r = resourceOf[s];
-      if (demand[s] > 0 && residual[s] <= EPSILON * Math.max(1, capacities[r])) {
-        allSaturated.add(r);
-        for (let u = userStart[s]; u < userStart[s + 1]; u++) {
-          const i = users[u];
-          if (!frozen[i]) {
-            frozen[i] = 1;
-            limitedBy[i] = r;
-          }
-        }
-      }
+      const r = loaded[l];
+      residual[r] -= step * demand[r];
+      if (demand[r] > 0 && residual[r] <= EPSILON * Math.max(1, capacities[r])) isSaturated[r] = 1;
     }
+    // An entity on a saturated resource freezes: every user of a resource saturated in an earlier
+    // round froze then, so a saturated resource of an unfrozen entity saturated in this one.
     const still: number[] = [];
-    for (let u = 0; u < unfrozen.length; u++) if (!frozen[unfrozen[u]]) still.push(unfrozen[u]);
+    for (let u = 0; u < unfrozen.length; u++) {
+      const i = unfrozen[u];
+      const { resources } = entities[i];
+      let first = -1;
+      for (let k = 0; k < resources.length; k++) {
+        const r = resources[k];
+        if (isSaturated[r] && (first < 0 || place[r] < place[first])) first = r;
+      }
+      if (first < 0) still.push(i);
+      else limitedBy[i] = first;
+    }
     unfrozen = still;
   }
-  for (let s = 0; s < slots; s++) slotOf[resourceOf[s]] = -1;
-  return { rates, limitedBy, saturated: allSaturated };
+  for (let a = 0; a < active.length; a++) {
+    const { resources } = entities[active[a]];
+    const mine: number[] = [];
+    for (let k = 0; k < resources.length; k++) if (isSaturated[resources[k]]) mine.push(resources[k]);
+    saturated[active[a]] = mine;
+  }
+  for (let l = 0; l < inUse.length; l++) {
+    roundOf[inUse[l]] = -1;
+    isSaturated[inUse[l]] = 0;
+  }
+  return { rates, limitedBy, saturated };
 }
 
 /** Runs entities that all start at time 0 to completion, re-sharing whenever one finishes. */
@@ -142,7 +160,7 @@ export function runPhase(entities: Entity[], capacities: Float64Array): EntityOu
     for (let a = 0; a < active.length; a++) {
       const i = active[a];
       outcomes[i].bottleneck = limitedBy[i];
-      outcomes[i].saturated = saturatedOf(entities[i], saturated);
+      outcomes[i].saturated = saturated[i];
       const time = rates[i] === Infinity ? 0 : rates[i] > 0 ? remaining[i] / rates[i] : Infinity;
       if (time < next) next = time;
     }
@@ -164,10 +182,3 @@ export function runPhase(entities: Entity[], capacities: Float64Array): EntityOu
   return outcomes;
 }
 
-/** An entity's resources that saturated, in its own order. */
-function saturatedOf(entity: Entity, saturated: Set<number>): number[] {
-  const mine: number[] = [];
-  if (saturated.size === 0) return mine;
-  for (let k = 0; k < entity.resources.length; k++) if (saturated.has(entity.resources[k])) mine.push(entity.resources[k]);
-  return mine;
-}

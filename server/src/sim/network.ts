@@ -249,7 +249,7 @@ export class Network {
         order.push(pred[k]);
       }
     }
-    order.sort((a, b) => distance[b] - distance[a]);
+    farthestFirst(order, distance);
     share[t] = 1;
     const resources: number[] = [];
     const fractions: number[] = [];
@@ -509,6 +509,26 @@ export class Network {
 export interface LoadSink {
   add(resource: number, share: number): void;
   addMiddle(middle: SwitchPath, share: number): void;
+}
+
+/**
+ * Sorts switches by falling distance, equal ones kept in order. The switches between two are
+ * usually a handful, and a library sort's set-up costs more than sorting them by insertion.
+ */
+function farthestFirst(order: number[], distance: Float64Array): void {
+  if (order.length > 32) {
+    order.sort((a, b) => distance[b] - distance[a]);
+    return;
+  }
+  for (let i = 1; i < order.length; i++) {
+    const v = order[i];
+    let j = i - 1;
+    while (j >= 0 && distance[order[j]] < distance[v]) {
+      order[j + 1] = order[j];
+      j--;
+    }
+    order[j + 1] = v;
+  }
 }
 
 /** Keeps the cheapest options: `option` replaces them when cheaper, joins them when as cheap. Returns the cheapest cost. */
