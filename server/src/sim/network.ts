@@ -30,6 +30,9 @@ export interface Attachment {
   costPs: number;
   /** Its place in its device's attachments. */
   index: number;
+  /** The link's direction into the switch fabric and out of it (-1 without a link). */
+  inward: number;
+  outward: number;
 }
 
 /**
@@ -285,14 +288,17 @@ export class Network {
     if (result) return result;
     const own = this.switchIndex[device.id];
     if (own >= 0) {
-      result = [{ switch: own, link: undefined, costPs: 0, index: 0 }];
+      result = [{ switch: own, link: undefined, costPs: 0, index: 0, inward: -1, outward: -1 }];
     } else {
       const links: Attachment[] = [];
       for (let k = 0; k < device.links.length; k++) {
         const link = device.links[k];
         const other = link.a === device ? link.b : link.a;
         const index = this.switchIndex[other.id];
-        if (index >= 0) links.push({ switch: index, link, costPs: this.linkLatencyPs[link.id], index: links.length });
+        if (index >= 0) {
+          const inward = this.direction(link, device);
+          links.push({ switch: index, link, costPs: this.linkLatencyPs[link.id], index: links.length, inward, outward: inward ^ 1 });
+        }
       }
       result = links;
     }
@@ -393,11 +399,9 @@ export class Network {
       const share = (count / paths) * weight;
       if (direct) sink.add(this.direction(direct, from), share);
       // This pair's own end links, at the places the route's own pair had theirs.
-      const entryLink = entry && entries[entry.index].link;
-      if (entryLink) sink.add(this.direction(entryLink, from), share);
+      if (entry && entries[entry.index].inward >= 0) sink.add(entries[entry.index].inward, share);
       if (middle) sink.addMiddle(middle, share);
-      const exitLink = exit && exits[exit.index].link;
-      if (exitLink) sink.add(this.direction(exitLink, this.switches[exit.switch]), share);
+      if (exit && exits[exit.index].outward >= 0) sink.add(exits[exit.index].outward, share);
     }
   }
 

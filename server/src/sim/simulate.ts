@@ -112,6 +112,7 @@ export class Simulator {
   readonly network: Network;
   private readonly unconstrained: Float64Array;
   readonly usedPlans: Plan[] = [];
+  private bytesCarried?: Float64Array;
 
   constructor(
     readonly fabric: FabricModel,
@@ -187,10 +188,11 @@ export class Simulator {
   /** Suggests grouping ring ranks by their first switch when that is at least hint_threshold faster. */
   private hintRingOrder(statement: Collective, time: number): void {
     const ranks = ranksOf(statement);
-    const groups = new Map<string, Device[]>();
+    // By the id of the first switch a rank links to; a rank on no switch is a group of its own.
+    const groups = new Map<number, Device[]>();
     for (const rank of ranks) {
       const first = rank.links.find((l) => (l.a === rank ? l.b : l.a).array.kind === 'switch');
-      const key = first ? String(first.a === rank ? first.b.id : first.a.id) : `self:${rank.id}`;
+      const key = first ? (first.a === rank ? first.b.id : first.a.id) : -1 - rank.id;
       let list = groups.get(key);
       if (!list) groups.set(key, (list = []));
       list.push(rank);
@@ -272,18 +274,23 @@ export class Simulator {
 
   private recordUtilization(plans: Plan[], phaseTime: number, workload: string, span: Span | null, peaks: PeakUtilization[]): void {
     if (!(phaseTime > 0)) return;
-    const bytes = new Map<number, number>();
+    const linkResources = this.network.links.length * 2;
+    // Bytes per link direction, in the simulator's own array (all zero between phases).
+    const bytes = (this.bytesCarried ??= new Float64Array(linkResources));
+    const carrying: number[] = [];
     for (const plan of plans) {
       for (const entity of plan.entities) {
         for (let k = 0; k < entity.resources.length; k++) {
           const r = entity.resources[k];
-          bytes.set(r, (bytes.get(r) ?? 0) + entity.loads[k] * entity.units);
+          if (r >= linkResources) continue;
+          if (bytes[r] === 0) carrying.push(r);
+          bytes[r] += entity.loads[k] * entity.units;
         }
       }
     }
-    const linkResources = this.network.links.length * 2;
-    bytes.forEach((carried, r) => {
-      if (r >= linkResources) return;
+    carrying.forEach((r) => {
+      const carried = bytes[r];
+      bytes[r] = 0;
       const utilization = carried / (this.network.capacities[r] * phaseTime);
       const peak = peaks[r >> 1];
       const key = r % 2 === 0 ? 'forward' : 'backward';
