@@ -209,13 +209,6 @@ export function planCollective(statement: Collective, algorithm: AlgorithmName, 
   }
 }
 
-/** Heap-ordered binary tree over `order`: parent of position i is (i − 1) / 2. */
-function heapEdges(order: Device[]): [Device, Device][] {
-  const edges: [Device, Device][] = [];
-  for (let i = 1; i < order.length; i++) edges.push([order[(i - 1) >> 1], order[i]]);
-  return edges;
-}
-
 /**
  * Double binary trees, S/2 each: the second tree mirrors the first, so the inner nodes of one are
  * the leaves of the other. All-reduce pipelines reduce (up) and broadcast (down) on every edge;
@@ -227,14 +220,13 @@ function planTree(statement: Collective, ranks: Device[], builder: PlanBuilder, 
   const others = broadcast ? ranks.slice(1) : ranks;
   const trees = [others, [...others].reverse()];
   for (const order of trees) {
-    const edges = heapEdges(order);
-    if (broadcast) edges.unshift([ranks[0], order[0]]);
-    // Indexed: a destructuring `for…of` allocates at every step until V8 optimizes it (engine.ts).
-    for (let e = 0; e < edges.length; e++) {
-      const [parent, child] = edges[e];
-      if (parent === child) continue;
-      builder.member(parent, child);
-      if (!broadcast) builder.member(child, parent);
+    if (broadcast && ranks[0] !== order[0]) builder.member(ranks[0], order[0]);
+    // Heap order: the parent of position i is (i − 1) / 2.
+    for (let i = 1; i < order.length; i++) {
+      const parent = order[(i - 1) >> 1];
+      if (parent === order[i]) continue;
+      builder.member(parent, order[i]);
+      if (!broadcast) builder.member(order[i], parent);
     }
   }
   const depth = Math.ceil(Math.log2(p));
