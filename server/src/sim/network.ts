@@ -314,23 +314,20 @@ export class Network {
    * route is its own: a device and itself, or two devices joined directly.
    */
   routeKind(source: Device, target: Device): number | undefined {
-    if (source === target || this.joinedDirectly(source, target)) return undefined;
-    return this.attachmentShape(source) * this.devices.length + this.attachmentShape(target);
+    if (source === target) return undefined;
+    if (this.switchIndex[source.id] < 0 && this.switchIndex[target.id] < 0) {
+      for (let k = 0; k < source.links.length; k++) if (joins(source.links[k], source, target)) return undefined;
+    }
+    // Read in place: a plan asks this for every member flow.
+    const from = this.shapeOf[source.id];
+    const to = this.shapeOf[target.id];
+    return (from >= 0 ? from : this.shape(source)) * this.devices.length + (to >= 0 ? to : this.shape(target));
   }
 
   /** A number shared by the devices attached to the same switches at the same costs (switches: each its own). */
   attachmentShape(device: Device): number {
     const shape = this.shapeOf[device.id];
     return shape >= 0 ? shape : this.shape(device);
-  }
-
-  private joinedDirectly(source: Device, target: Device): boolean {
-    if (this.switchIndex[source.id] >= 0 || this.switchIndex[target.id] >= 0) return false;
-    for (let k = 0; k < source.links.length; k++) {
-      const link = source.links[k];
-      if ((link.a === source && link.b === target) || (link.b === source && link.a === target)) return true;
-    }
-    return false;
   }
 
   /** The device's attachment shape, found for the first time: its attachments' switches and costs, and whether it is the switch. */
@@ -353,12 +350,10 @@ export class Network {
     const options: RouteOption[] = [];
     // A direct link between two endpoints; a switch end is reached through its attachment below,
     // so its own traversal latency counts.
-    if (this.joinedDirectly(source, target)) {
+    if (!this.isSwitch(source) && !this.isSwitch(target)) {
       for (let k = 0; k < source.links.length; k++) {
         const link = source.links[k];
-        if ((link.a === source && link.b === target) || (link.b === source && link.a === target)) {
-          best = keepCheapest(options, best, this.linkLatencyPs[link.id], { direct: link, entry: undefined, middle: undefined, exit: undefined, count: 1 });
-        }
+        if (joins(link, source, target)) best = keepCheapest(options, best, this.linkLatencyPs[link.id], { direct: link, entry: undefined, middle: undefined, exit: undefined, count: 1 });
       }
     }
     const entries = this.attachments(source);
@@ -533,6 +528,11 @@ function farthestFirst(order: number[], distance: Float64Array): void {
     }
     order[j + 1] = v;
   }
+}
+
+/** Whether `link` joins a and b. */
+function joins(link: Link, a: Device, b: Device): boolean {
+  return (link.a === a && link.b === b) || (link.a === b && link.b === a);
 }
 
 /** Keeps the cheapest options: `option` replaces them when cheaper, joins them when as cheap. Returns the cheapest cost. */
