@@ -91,6 +91,8 @@ export class Network {
   private readonly edgeStart: Int32Array;
   private readonly edgeSwitch: Int32Array;
   private readonly edgeLink: Int32Array;
+  /** Whole picoseconds to cross each edge's link and its far switch (see `tree`). */
+  private readonly edgeCostPs: number[] = [];
   /** Caches, indexed by source switch, by switch pair and by device id. */
   private readonly trees: (SwitchTree | undefined)[] = [];
   private readonly switchPaths = new Map<number, SwitchPath>();
@@ -158,6 +160,7 @@ export class Network {
       this.edgeSwitch[cursor[b]] = a;
       this.edgeLink[cursor[b]++] = link.id;
     }
+    for (let e = 0; e < this.edgeSwitch.length; e++) this.edgeCostPs.push(this.linkLatencyPs[this.edgeLink[e]] + this.switchLatencyPs[this.edgeSwitch[e]]);
   }
 
   /** `sx[0] -> sx[1]` for a link direction, `pool (media)` for a memory's media. */
@@ -194,7 +197,7 @@ export class Network {
     // Unreached switches share one empty list; a switch gets its own when first reached.
     const predecessors: number[][] = new Array<number[]>(n).fill(NO_PREDECESSORS as number[]);
     const done = new Uint8Array(n);
-    const { edgeStart, edgeSwitch, edgeLink, linkLatencyPs, switchLatencyPs } = this;
+    const { edgeStart, edgeSwitch, edgeLink, edgeCostPs, switchLatencyPs } = this;
     reached[source] = switchLatencyPs[source];
     paths[source] = 1;
     const heap = new MinHeap();
@@ -207,18 +210,17 @@ export class Network {
       for (let e = edgeStart[u], end = edgeStart[u + 1]; e < end; e++) {
         const v = edgeSwitch[e];
         if (done[v]) continue;
-        const linkId = edgeLink[e];
-        const candidate = d + linkLatencyPs[linkId] + switchLatencyPs[v];
+        const candidate = d + edgeCostPs[e];
         if (candidate === Infinity) continue;
         const known = reached[v];
         if (known < 0 || candidate < known) {
           reached[v] = candidate;
           paths[v] = paths[u];
-          predecessors[v] = [u, linkId];
+          predecessors[v] = [u, edgeLink[e]];
           heap.push(candidate, v);
         } else if (candidate === known) {
           paths[v] += paths[u];
-          predecessors[v].push(u, linkId);
+          predecessors[v].push(u, edgeLink[e]);
         }
       }
     }
@@ -310,7 +312,7 @@ export class Network {
    * A number shared by the pairs whose routes differ only in their end links: their sources are
    * attached to the same switches at the same costs, so are their targets, and no link joins a
    * source to its target directly. A route found for one pair of a kind holds for every other
-   * with that pair's own end links (`spread` and `ends` take the pair). Undefined for a pair whose
+   * with that pair's own end links (`spread` takes the pair). Undefined for a pair whose
    * route is its own: a device and itself, or two devices joined directly.
    */
   routeKind(source: Device, target: Device): number | undefined {
@@ -318,10 +320,7 @@ export class Network {
     if (this.switchIndex[source.id] < 0 && this.switchIndex[target.id] < 0) {
       for (let k = 0; k < source.links.length; k++) if (joins(source.links[k], source, target)) return undefined;
     }
-    // Read in place: a plan asks this for every member flow.
-    const from = this.shapeOf[source.id];
-    const to = this.shapeOf[target.id];
-    return (from >= 0 ? from : this.shape(source)) * this.devices.length + (to >= 0 ? to : this.shape(target));
+    return this.attachmentShape(source) * this.devices.length + this.attachmentShape(target);
   }
 
   /** A number shared by the devices attached to the same switches at the same costs (switches: each its own). */
