@@ -116,10 +116,12 @@ class PlanBuilder implements LoadSink {
     this.network.spread(route, from, to, weight, this);
   }
 
+  /** An end link's or a direct link's direction, on its way to the plan's totals or a tree. */
   add(resource: number, share: number): void {
     this.into.add(resource, share);
   }
 
+  /** A middle, whose switches the plan crosses, on its way to the plan's totals or a tree. */
   addMiddle(middle: SwitchPath, share: number): void {
     if (!this.middlesCrossed.has(middle)) {
       this.middlesCrossed.add(middle);
