@@ -2,7 +2,8 @@
 // first the development extension, then the report view across a window reload, then the
 // packaged .vsix installed into VS Code. Installs what
 // is missing first (test/e2e/setup.mjs). Writes the combined counts to out/test/e2e-results.json
-// for scripts/run-tests.mjs. Screenshots land in docs/images.
+// for scripts/run-tests.mjs. Screenshots land in out/test/e2e/screenshots, or in docs/images with
+// FABRIC_UPDATE_SCREENSHOTS=1 (so a test run leaves the repository's images as they are).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -50,7 +51,8 @@ async function suite(name, entry, extensionDevelopmentPath, env = {}) {
 mkdirSync(out, { recursive: true });
 try {
   setup();
-  await suite('extension', 'test/e2e/suite/index.ts', root, { FABRIC_SCREENSHOT_DIR: join(root, 'docs', 'images') });
+  const screenshots = process.env.FABRIC_UPDATE_SCREENSHOTS === '1' ? join(root, 'docs', 'images') : join(out, 'screenshots');
+  await suite('extension', 'test/e2e/suite/index.ts', root, { FABRIC_SCREENSHOT_DIR: screenshots });
   // Its click request and what it leaves for the run after the reload go to a fresh folder.
   const reloadRequests = mkdtempSync(join(tmpdir(), 'fabric-e2e-reload-'));
   await suite('reload', 'test/e2e/reload-suite/index.ts', root, { FABRIC_SCREENSHOT_DIR: reloadRequests });
