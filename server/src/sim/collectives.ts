@@ -84,9 +84,8 @@ class PlanBuilder implements LoadSink {
     tree.raise(totals.read());
   }
 
-  /** Notes a route alone: its latency and what it crosses (a load of nothing on each of its resources). */
+  /** Notes what a route alone crosses (a load of nothing on each of its resources), for its assumptions. */
   cross(route: Route): void {
-    this.maxLatencyPs = Math.max(this.maxLatencyPs, route.latencyPs);
     this.follow(route, route.source, route.target, 0, this.loads);
   }
 
