@@ -2,7 +2,8 @@
 // Suites: the type check (one case); the unit, simulator, CLI and language-server tests
 // (node:test, bundled by esbuild); the end-to-end tests in a real VS Code (test/e2e/run.mjs,
 // which installs what it needs on a fresh machine). `--no-e2e` leaves the last out for a quick
-// local run (and says so in the summary).
+// local run (and says so in the summary). Paths given as arguments (`test/cli`, `test/unit/x.test.ts`)
+// run only the tests under them, without the end-to-end suite: a quick check while working.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,7 +33,8 @@ function testFiles(dir) {
   });
 }
 
-const entries = testFiles('test');
+const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+const entries = testFiles('test').filter((path) => only.length === 0 || only.some((prefix) => path.startsWith(prefix.replace(/\/$/, ''))));
 rmSync('out/test', { recursive: true, force: true });
 mkdirSync('out/test', { recursive: true });
 // playwright-core (the report's browser test) reads its own files at run time: required, not bundled.
@@ -54,8 +56,8 @@ if (!/^# pass /m.test(summary)) failed++;
 const skipped = count('skipped') + count('todo');
 if (skipped > 0) process.stdout.write(`${skipped} skipped or todo (not counted as passed)\n`);
 
-if (process.argv.includes('--no-e2e')) {
-  process.stdout.write('\nend-to-end tests not run (--no-e2e)\n');
+if (process.argv.includes('--no-e2e') || only.length > 0) {
+  process.stdout.write(`\nend-to-end tests not run (${only.length > 0 ? 'only the tests under the paths given' : '--no-e2e'})\n`);
 } else {
   spawnSync(process.execPath, ['test/e2e/run.mjs'], { stdio: 'inherit' });
   try {
