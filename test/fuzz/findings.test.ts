@@ -1,7 +1,7 @@
 /** What the fuzzers found, one regression test each (the fix is in the core, not in the fuzzer). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fixesFor } from '../../server/src/model/fixes.js';
+import { fixesFor } from '../../server/src/ide/fixes.js';
 import { check } from '../support/check.js';
 import { PATH, render, simulate } from '../support/sim.js';
 import { runCase } from './pipeline.js';

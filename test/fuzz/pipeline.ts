@@ -6,13 +6,13 @@
  */
 import type { CheckResult } from '../../server/src/model/check.js';
 import { complete } from '../../server/src/model/completion.js';
-import { fixesFor } from '../../server/src/model/fixes.js';
+import { fixesFor } from '../../server/src/ide/fixes.js';
 import { DEFAULT_LIMITS, type Limits } from '../../server/src/model/limits.js';
 import type { FileAccess } from '../../server/src/model/program.js';
 import { toReport } from '../../server/src/sim/json.js';
 import { simulateSource } from '../../server/src/sim/simulate.js';
-import { buildReferenceIndex } from '../../server/src/model/references.js';
-import { outline } from '../../server/src/model/symbols.js';
+import { buildReferenceIndex } from '../../server/src/ide/references.js';
+import { outline } from '../../server/src/ide/symbols.js';
 import { findAt } from '../../server/src/syntax/find.js';
 import { foldingRegions } from '../../server/src/syntax/folding.js';
 import { formatSource } from '../../server/src/syntax/format.js';

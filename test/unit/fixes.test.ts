@@ -1,7 +1,7 @@
 /** Quick fixes through the pure core: where a fix would break the file, none is offered. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fixesFor, type Fix } from '../../server/src/model/fixes.js';
+import { fixesFor, type Fix } from '../../server/src/ide/fixes.js';
 import { simulateSource } from '../../server/src/sim/simulate.js';
 import { MAIN } from '../support/check.js';
 

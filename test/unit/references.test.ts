@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CATALOG_PATH } from '../../server/src/model/catalog.js';
-import { buildReferenceIndex, type ReferenceIndex } from '../../server/src/model/references.js';
+import { buildReferenceIndex, type ReferenceIndex } from '../../server/src/ide/references.js';
 import type { Span } from '../../server/src/syntax/source.js';
 import { check, MAIN } from '../support/check.js';
 

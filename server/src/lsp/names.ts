@@ -1,8 +1,8 @@
 /**
- * The name index as the LSP features see it: for an open document (or the catalog file), and
- * for every program a model reaches — the open documents and the files on disk under the
- * workspace folders that import the model's file — so that references and rename cover the
- * importers too.
+ * Which programs the name services of ide/navigation.ts see: an open document's (or the catalog
+ * file's), and for a model every program that reaches it — the open documents and the files on
+ * disk under the workspace folders that import the model's file — so that references and rename
+ * cover the importers too. Places become LSP locations here.
  */
 import { dirname } from 'node:path';
 import type { Location } from 'vscode-languageserver';
@@ -11,33 +11,12 @@ import { catalog } from '../model/check.js';
 import { DiagnosticSink } from '../model/diagnostics.js';
 import { DEFAULT_LIMITS } from '../model/limits.js';
 import { loadProgram } from '../model/program.js';
-import { buildReferenceIndex, type IndexInput, type NameSymbol, type Occurrence, type ReferenceIndex } from '../model/references.js';
-import type { SourceFile, Span } from '../syntax/source.js';
+import { nameAt, namesOf, symbolAcross, type Place, type ProgramNames, type SymbolIn } from '../ide/navigation.js';
+import type { IndexInput, NameSymbol } from '../ide/references.js';
 import { CATALOG_FILE, isCatalogUri, uriOfPath } from './catalog-file.js';
 import { toRange } from './convert.js';
 import { fabricFilesUnder } from './fabric-files.js';
 import type { Workspace } from './workspace.js';
-
-/** One program's names and the text of its files. */
-export interface ProgramNames {
-  index: ReferenceIndex;
-  /** The program's entry file. */
-  path: string;
-  source(file: string): SourceFile | undefined;
-}
-
-const cache = new WeakMap<IndexInput, ProgramNames>();
-
-function namesOf(input: IndexInput): ProgramNames {
-  let names = cache.get(input);
-  if (!names) {
-    const sources = new Map<string, SourceFile>(input.program.files.map((f) => [f.source.path, f.source]));
-    sources.set(CATALOG_PATH, input.catalog.source);
-    names = { index: buildReferenceIndex(input), path: input.program.entry.source.path, source: (file) => sources.get(file) };
-    cache.set(input, names);
-  }
-  return names;
-}
 
 let catalogInput: IndexInput | undefined;
 
@@ -54,10 +33,9 @@ export function documentNames(workspace: Workspace, uri: string): ProgramNames |
 /** The program's names, the name under the cursor and its file's source, if the cursor is on a name. */
 export function nameAtPosition(workspace: Workspace, uri: string, position: { line: number; character: number }) {
   const names = documentNames(workspace, uri);
-  if (!names) return undefined;
-  const source = names.source(names.path);
-  const found = source && names.index.at(names.path, source.offset(position));
-  return found && { names, found, source };
+  const source = names?.source(names.path);
+  const found = names && source && nameAt(names, source.offset(position));
+  return found && { names, ...found };
 }
 
 /** The URI the client knows a path by: an open document's own URI, the catalog file, or a file URI. */
@@ -66,8 +44,8 @@ export function uriFor(workspace: Workspace, path: string): string {
   return uriOfPath(path);
 }
 
-export function locationOf(workspace: Workspace, names: ProgramNames, file: string, span: Span): Location {
-  return { uri: uriFor(workspace, file), range: toRange(names.source(file), span) };
+export function locationOf(workspace: Workspace, place: Place): Location {
+  return { uri: uriFor(workspace, place.file), range: toRange(place.source, place.span) };
 }
 
 /**
@@ -99,30 +77,7 @@ function programsReaching(workspace: Workspace, own: ProgramNames, symbol: NameS
   return [...programs.values()];
 }
 
-/** A declaration as one program sees it: programs index the same file's declarations separately. */
-export interface SymbolIn {
-  names: ProgramNames;
-  symbol: NameSymbol;
-}
-
-/** The symbol in every program it reaches. Only models cross files; every other name lives in its fabric. */
+/** The symbol in every program it reaches. */
 export function symbolEverywhere(workspace: Workspace, own: ProgramNames, symbol: NameSymbol, words: string[] = [symbol.name]): SymbolIn[] {
-  if (symbol.kind !== 'model') return [{ names: own, symbol }];
-  return programsReaching(workspace, own, symbol, words).flatMap((names) => {
-    const same = names.index.declaredAt(symbol.kind, symbol.file, symbol.span.start);
-    return same ? [{ names, symbol: same }] : [];
-  });
-}
-
-/** Every occurrence of the symbol over the programs, once each, with the program that gives its range. */
-export function occurrencesOf(views: SymbolIn[]): { names: ProgramNames; occurrence: Occurrence }[] {
-  const seen = new Set<string>();
-  return views.flatMap(({ names, symbol }) =>
-    names.index.references(symbol).flatMap((occurrence) => {
-      const key = `${occurrence.file}\u0000${occurrence.span.start}`;
-      if (seen.has(key)) return [];
-      seen.add(key);
-      return [{ names, occurrence }];
-    }),
-  );
+  return symbolAcross(own, symbol, () => programsReaching(workspace, own, symbol, words));
 }

@@ -1,6 +1,6 @@
-/** textDocument/codeAction: the quick fixes of model/fixes.ts for the diagnostics the editor sends. */
+/** textDocument/codeAction: the quick fixes of ide/fixes.ts for the diagnostics the editor sends. */
 import { CodeActionKind, type CodeAction } from 'vscode-languageserver';
-import { fixesFor } from '../../model/fixes.js';
+import { fixesFor } from '../../ide/fixes.js';
 import type { DiagnosticData } from '../../syntax/source.js';
 import { toRange } from '../convert.js';
 import type { Feature } from './feature.js';

@@ -1,10 +1,10 @@
 /**
- * textDocument/documentSymbol: the outline of model/symbols.ts, hierarchical — the fabric, its
+ * textDocument/documentSymbol: the outline of ide/symbols.ts, hierarchical — the fabric, its
  * settings and constants, devices grouped by kind with counts, loops with the links they make,
  * groups, workloads with their statements, expectations, and the models.
  */
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver';
-import { outline, type OutlineKind, type OutlineSymbol } from '../../model/symbols.js';
+import { outline, type OutlineKind, type OutlineSymbol } from '../../ide/symbols.js';
 import type { SourceFile } from '../../syntax/source.js';
 import { toRange } from '../convert.js';
 import type { Feature } from './feature.js';

@@ -1,6 +1,6 @@
-/** textDocument/hover: latency and bandwidth estimates, models, quantities, workload steps. */
-import { findAt } from '../../syntax/find.js';
-import { hover } from '../hover.js';
+/** textDocument/hover: the hover of ide/hover.ts as LSP Markdown content. */
+import { hoverAt } from '../../ide/hover.js';
+import { toRange } from '../convert.js';
 import type { Feature } from './feature.js';
 
 export const hoverFeature: Feature = {
@@ -11,17 +11,13 @@ export const hoverFeature: Feature = {
       if (!state) return null;
       const check = workspace.current(state);
       const source = check.program.entry.source;
-      const found = findAt(check.program.entry.tree, source.offset(params.position));
-      if (!found) return null;
-      const text = hover(found, {
-        check,
+      const found = hoverAt(check, source.offset(params.position), {
         network: () => workspace.network(state),
         report: state.report,
         stale: state.reportVersion !== state.document.version,
-        lineOf: (at) => source.position(at).line + 1,
       });
-      if (!text) return null;
-      return { contents: { kind: 'markdown', value: text }, range: { start: source.position(found.span.start), end: source.position(found.span.end) } };
+      if (!found) return null;
+      return { contents: { kind: 'markdown', value: found.markdown }, range: toRange(source, found.span) };
     });
   },
 };

@@ -1,12 +1,12 @@
 /**
- * textDocument/definition, textDocument/references and textDocument/documentHighlight for
- * devices, groups, constants, loop variables, workloads and models (into imported files and the
- * catalog file). References to a model also come from the open documents and the files on disk
- * that import its file.
+ * textDocument/definition, textDocument/references and textDocument/documentHighlight: the places
+ * of ide/navigation.ts as LSP locations and highlights. References to a model also come from the
+ * open documents and the files on disk that import its file.
  */
 import { DocumentHighlightKind } from 'vscode-languageserver';
+import { definition, highlights, references } from '../../ide/navigation.js';
 import { toRange } from '../convert.js';
-import { locationOf, nameAtPosition, occurrencesOf, symbolEverywhere } from '../names.js';
+import { locationOf, nameAtPosition, symbolEverywhere } from '../names.js';
 import type { Feature } from './feature.js';
 
 export const navigationFeature: Feature = {
@@ -15,31 +15,22 @@ export const navigationFeature: Feature = {
 
     connection.onDefinition(({ textDocument, position }) => {
       const at = nameAtPosition(workspace, textDocument.uri, position);
-      if (!at) return null;
-      const { symbol } = at.found;
-      return locationOf(workspace, at.names, symbol.file, symbol.span);
+      return at ? locationOf(workspace, definition(at.names, at.occurrence)) : null;
     });
 
     connection.onReferences(({ textDocument, position, context }) => {
       const at = nameAtPosition(workspace, textDocument.uri, position);
       if (!at) return null;
-      return occurrencesOf(symbolEverywhere(workspace, at.names, at.found.symbol))
-        .filter(({ occurrence }) => context.includeDeclaration || !occurrence.declaration)
-        .map(({ names, occurrence }) => locationOf(workspace, names, occurrence.file, occurrence.span));
+      return references(symbolEverywhere(workspace, at.names, at.occurrence.symbol), context.includeDeclaration).map((place) => locationOf(workspace, place));
     });
 
     connection.onDocumentHighlight(({ textDocument, position }) => {
       const at = nameAtPosition(workspace, textDocument.uri, position);
       if (!at) return null;
-      const { names, found } = at;
-      const source = names.source(names.path);
-      return names.index
-        .references(found.symbol)
-        .filter((occurrence) => occurrence.file === names.path)
-        .map((occurrence) => ({
-          range: toRange(source, occurrence.span),
-          kind: occurrence.declaration ? DocumentHighlightKind.Write : DocumentHighlightKind.Read,
-        }));
+      return highlights(at.names, at.occurrence.symbol).map(({ span, write }) => ({
+        range: toRange(at.source, span),
+        kind: write ? DocumentHighlightKind.Write : DocumentHighlightKind.Read,
+      }));
     });
   },
 };

@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import { SymbolKind, type SymbolInformation } from 'vscode-languageserver';
 import { DEFAULT_LIMITS } from '../../model/limits.js';
-import { declaredSymbols, type DeclaredSymbol } from '../../model/symbols.js';
+import { declaredSymbols, searchSymbols, type DeclaredSymbol } from '../../ide/symbols.js';
 import { parse } from '../../syntax/parse.js';
 import type { SourceFile } from '../../syntax/source.js';
 import { pathToUri, toRange } from '../convert.js';
@@ -22,25 +22,11 @@ const KIND: Record<DeclaredSymbol['kind'], SymbolKind> = {
   workload: SymbolKind.Function,
 };
 
-/** Answers stop here: a client filters further as the user types. */
-const MAX_RESULTS = 1_000;
-
 interface Indexed {
   stamp: string;
   uri: string;
   source: SourceFile;
   symbols: DeclaredSymbol[];
-}
-
-/** The query's characters in order, any case: `scx` matches `scorpio_x`. */
-function matches(query: string, name: string): boolean {
-  let at = 0;
-  const lower = name.toLowerCase();
-  for (const character of query.toLowerCase()) {
-    at = lower.indexOf(character, at) + 1;
-    if (at === 0) return false;
-  }
-  return true;
 }
 
 class SymbolIndex {
@@ -86,21 +72,15 @@ export const workspaceSymbolsFeature: Feature = {
   capabilities: { workspaceSymbolProvider: true },
   register(connection, workspace) {
     const index = new SymbolIndex(workspace);
-    connection.onWorkspaceSymbol(({ query }) => {
-      const results: SymbolInformation[] = [];
-      for (const file of index.refresh()) {
-        for (const symbol of file.symbols) {
-          if (results.length >= MAX_RESULTS) return results;
-          if (!matches(query, symbol.name)) continue;
-          results.push({
-            name: symbol.name,
-            kind: KIND[symbol.kind],
-            location: { uri: file.uri, range: toRange(file.source, symbol.span) },
-            ...(symbol.container ? { containerName: symbol.container } : {}),
-          });
-        }
-      }
-      return results;
-    });
+    connection.onWorkspaceSymbol(({ query }) =>
+      searchSymbols(index.refresh(), query).map(
+        ({ file, symbol }): SymbolInformation => ({
+          name: symbol.name,
+          kind: KIND[symbol.kind],
+          location: { uri: file.uri, range: toRange(file.source, symbol.span) },
+          ...(symbol.container ? { containerName: symbol.container } : {}),
+        }),
+      ),
+    );
   },
 };

@@ -10,9 +10,9 @@ import type * as A from '../syntax/ast.js';
 import type { ParseResult } from '../syntax/parse.js';
 import type { Span } from '../syntax/source.js';
 import { reservedWords } from '../syntax/tokens.js';
-import { CATALOG_PATH, DEFAULT_MODEL } from './catalog.js';
-import { isKind, modelSources } from './models.js';
-import type { Program } from './program.js';
+import { CATALOG_PATH, DEFAULT_MODEL } from '../model/catalog.js';
+import { isKind, modelSources } from '../model/models.js';
+import type { Program } from '../model/program.js';
 
 export type SymbolKind = 'device' | 'group' | 'constant' | 'loop-variable' | 'workload' | 'model';
 

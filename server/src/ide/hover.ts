@@ -1,5 +1,5 @@
 /**
- * Hover text (Markdown) for what is under the cursor: a device (ports or lanes, latency to every
+ * Hover, in plain data: the Markdown for what is under an offset and the span it describes: a device (ports or lanes, latency to every
  * memory, nearest and farthest peer), a link (bandwidth, latency breakdown, reach, peak use), a
  * workload statement (time, algorithm, bandwidths, bottleneck, alternatives), a quantity (its SI
  * value) and a model (its doc comment and attributes). Figures resting on estimates say so.
@@ -15,16 +15,36 @@ import type { Network } from '../sim/network.js';
 import type { SimulationReport, StepReport } from '../sim/report.js';
 import { loneFlow } from '../sim/simulate.js';
 import type { Expression } from '../syntax/ast.js';
-import type { Found } from '../syntax/find.js';
+import { findAt, type Found } from '../syntax/find.js';
+import type { Span } from '../syntax/source.js';
 
-export interface HoverContext {
-  check: CheckResult;
+/** What a hover may draw on beyond the check: the routing tables (built on first use) and the last simulation. */
+export interface HoverInputs {
   network: () => Network;
   /** The last simulation report, and whether it is for an older version of the text. */
   report: SimulationReport | undefined;
   stale: boolean;
+}
+
+interface HoverContext extends HoverInputs {
+  check: CheckResult;
   /** 1-based line of an offset in the document. */
   lineOf: (offset: number) => number;
+}
+
+export interface Hover {
+  markdown: string;
+  /** The syntax the text describes, in the entry file. */
+  span: Span;
+}
+
+/** The hover at an offset of the check's entry file, if there is something to say there. */
+export function hoverAt(check: CheckResult, offset: number, inputs: HoverInputs): Hover | undefined {
+  const source = check.program.entry.source;
+  const found = findAt(check.program.entry.tree, offset);
+  if (!found) return undefined;
+  const markdown = hover(found, { ...inputs, check, lineOf: (at) => source.position(at).line + 1 });
+  return markdown ? { markdown, span: found.span } : undefined;
 }
 
 const time = (seconds: number) => formatQuantity(seconds, 'time');
@@ -42,7 +62,7 @@ function simulationNote(context: HoverContext): string[] {
   return context.stale ? ['', '*From the simulation of an earlier version of this file; updating…*'] : [];
 }
 
-export function hover(found: Found, context: HoverContext): string | undefined {
+function hover(found: Found, context: HoverContext): string | undefined {
   const fabric = context.check.fabric;
   switch (found.kind) {
     case 'quantity':

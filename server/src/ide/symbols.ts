@@ -7,10 +7,10 @@
 import type * as A from '../syntax/ast.js';
 import type { ParseResult } from '../syntax/parse.js';
 import type { Span } from '../syntax/source.js';
-import { FileReporter } from './attributes.js';
-import { DiagnosticSink } from './diagnostics.js';
-import { Scope } from './scope.js';
-import type { FabricModel, ResolvedStatement } from './types.js';
+import { FileReporter } from '../model/attributes.js';
+import { DiagnosticSink } from '../model/diagnostics.js';
+import { Scope } from '../model/scope.js';
+import type { FabricModel, ResolvedStatement } from '../model/types.js';
 
 export type OutlineKind =
   | 'fabric'
@@ -278,4 +278,30 @@ export function declaredSymbols(tree: A.FileNode): DeclaredSymbol[] {
     }
   }
   return symbols.sort((a, b) => a.span.start - b.span.start);
+}
+
+/** Workspace symbol search stops here: a client filters further as the user types. */
+const MAX_SEARCH_RESULTS = 1_000;
+
+/** The query's characters in order, any case: `scx` matches `scorpio_x`. */
+function matchesQuery(query: string, name: string): boolean {
+  let at = 0;
+  const lower = name.toLowerCase();
+  for (const character of query.toLowerCase()) {
+    at = lower.indexOf(character, at) + 1;
+    if (at === 0) return false;
+  }
+  return true;
+}
+
+/** The declarations of the files that match a workspace symbol query, file by file, at most MAX_SEARCH_RESULTS. */
+export function searchSymbols<F extends { symbols: DeclaredSymbol[] }>(files: Iterable<F>, query: string): { file: F; symbol: DeclaredSymbol }[] {
+  const results: { file: F; symbol: DeclaredSymbol }[] = [];
+  for (const file of files) {
+    for (const symbol of file.symbols) {
+      if (results.length >= MAX_SEARCH_RESULTS) return results;
+      if (matchesQuery(query, symbol.name)) results.push({ file, symbol });
+    }
+  }
+  return results;
 }

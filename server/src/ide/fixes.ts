@@ -6,10 +6,10 @@
  */
 import type * as A from '../syntax/ast.js';
 import type { DiagnosticData, Span } from '../syntax/source.js';
-import type { CheckResult } from './check.js';
-import { declarationHead, lanesUsed, packSubLinks } from './checks.js';
-import { widthText } from './protocols.js';
-import type { Device, DeviceArray, DeviceSpec, Link, PortGroup, ResolvedModel } from './types.js';
+import type { CheckResult } from '../model/check.js';
+import { declarationHead, lanesUsed, packSubLinks } from '../model/checks.js';
+import { widthText } from '../model/protocols.js';
+import type { Device, DeviceArray, DeviceSpec, Link, PortGroup, ResolvedModel } from '../model/types.js';
 
 /** Replaces `span` of the checked file with `newText`. */
 export interface Edit {
