@@ -5,7 +5,7 @@
  * undefined when it kept every promise: no throw, and every diagnostic well formed and on the text.
  */
 import type { CheckResult } from '../../server/src/model/check.js';
-import { complete } from '../../server/src/model/completion.js';
+import { complete } from '../../server/src/ide/completion/complete.js';
 import { fixesFor } from '../../server/src/ide/fixes.js';
 import { DEFAULT_LIMITS, type Limits } from '../../server/src/model/limits.js';
 import type { FileAccess } from '../../server/src/model/program.js';

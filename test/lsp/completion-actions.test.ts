@@ -121,7 +121,7 @@ describe('completion and code actions over LSP', () => {
   });
 
   it('offers attribute keys by owner, and settings keys', async () => {
-    assert.deepEqual(labels(await completeAt(item('gpu h { <|> }'))), ['latency', 'power', 'ports', 'memory']);
+    assert.deepEqual(labels(await completeAt(item('gpu h { <|> }'))), ['latency', 'power', 'ports', 'memory', 'flops', 'compute_efficiency', 'hbm_bandwidth', 'hbm_efficiency']);
     const link = await completeAt(item('link sx[0] <-> sx[1] : ualink x4 { <|> }'));
     assert.deepEqual(labels(link), ['length', 'retimers', 'latency', 'bandwidth', 'efficiency']);
     assert.equal((link[0].textEdit as TextEdit).newText, 'length: ');

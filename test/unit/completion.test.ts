@@ -1,7 +1,7 @@
 /** Completion's context analysis through the pure core: what is offered at a `<|>` cursor, half-written text included. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { complete, type CompletionItem, type CompletionKind } from '../../server/src/model/completion.js';
+import { complete, type CompletionItem, type CompletionKind } from '../../server/src/ide/completion/complete.js';
 import { check, codes } from '../support/check.js';
 
 const CURSOR = '<|>';
@@ -67,7 +67,7 @@ const cases: Case[] = [
   { name: 'statements in parallel', text: statement('parallel { <|> }'), has: STATEMENTS, not: ['using', 'gpu'] },
 
   // Names where each may stand.
-  { name: 'gpu models after `:`', text: item('gpu g : <|>'), kind: 'model', exactly: ['gpu', 'gpu_ualink', 'gpu_nvlink'], has: [] },
+  { name: 'gpu models after `:`', text: item('gpu g : <|>'), kind: 'model', exactly: ['gpu', 'gpu_ualink', 'gpu_nvlink', 'h100_sxm', 'b200', 'mi300x'], has: [] },
   { name: 'switch models, user ones included', text: item('switch s : sc<|>'), kind: 'model', has: ['scorpio_x', 'scorpio_p', 'nvlink_switch', 'fast_switch'], not: ['gpu_ualink', 'cxl_expander'], replaced: 'sc' },
   { name: 'a model base: every model and the kinds', text: item('model m : <|>'), has: ['scorpio_x', 'gpu_ualink', 'cxl_expander', 'fast_switch', 'switch', 'memory'] },
   { name: 'devices at a link end, not groups', text: item('link <|>'), kind: 'device', exactly: ['acc', 'sx', 'pool'], has: [] },
@@ -84,7 +84,7 @@ const cases: Case[] = [
   { name: 'workloads after `expect time`', text: item('expect time <|>'), kind: 'workload', exactly: ['step'], has: [] },
 
   // Attribute keys by owner.
-  { name: 'gpu attributes', text: item('gpu h { <|> }'), kind: 'attribute', exactly: ['latency', 'power', 'ports', 'memory'], has: [] },
+  { name: 'gpu attributes', text: item('gpu h { <|> }'), kind: 'attribute', exactly: ['latency', 'power', 'ports', 'memory', 'flops', 'compute_efficiency', 'hbm_bandwidth', 'hbm_efficiency'], has: [] },
   { name: 'switch attributes', text: item('switch h { <|> }'), has: ['lanes', 'protocols', 'hypercast', 'inc', 'inc_style', 'inc_efficiency', 'latency', 'power'], not: ['ports', 'memory', 'capacity'] },
   { name: 'memory attributes', text: item('memory h { <|> }'), has: ['capacity', 'bandwidth', 'ports', 'latency', 'power'], not: ['memory', 'lanes'] },
   { name: 'model attributes follow the base model', text: item('model m : fast_switch { <|> }'), has: ['lanes', 'inc'], not: ['ports'] },

@@ -65,6 +65,11 @@ const RULE_DESCRIPTIONS: Record<DiagnosticCode, string> = {
   'duplicate-member': 'A device named twice in one selector list.',
   'inc-opportunity': 'In-network compute or another algorithm would be faster.',
   'ring-order': 'A ring would be faster with its ranks grouped by switch.',
+  transformer: 'A transformer whose shape is incomplete or inconsistent.',
+  parallelism: 'Parallel degrees that do not fit the ranks or the model.',
+  'memory-capacity': 'A training stage or a serving replica does not fit in its memory.',
+  'model-attribute': 'A figure a train or serve statement needs is missing.',
+  placement: 'Another rank order would give a shorter training step.',
 };
 
 const SARIF_LEVEL = { error: 'error', warning: 'warning', hint: 'note' } as const;

@@ -288,6 +288,9 @@ function statementNames(statement: A.Statement): string[] {
     case 'parallel':
     case 'for':
       return statement.statements.flatMap(statementNames);
+    case 'train':
+    case 'serve':
+      return namesIn(statement.ranks);
   }
 }
 

@@ -127,8 +127,8 @@ function hoverQuantity(value: number, unit: string | undefined, text: string): s
   const definition = UNITS.get(unit);
   if (!definition) return undefined;
   const si = toSI(value, definition);
-  const siUnit = { size: 'B', bandwidth: 'B/s', time: 's', length: 'm', power: 'W', ratio: '' }[definition.dimension];
-  const exact = definition.dimension === 'size' || definition.dimension === 'bandwidth' ? si.toLocaleString('en-US', { maximumFractionDigits: 3 }) : String(si);
+  const siUnit = { size: 'B', bandwidth: 'B/s', time: 's', length: 'm', power: 'W', ratio: '', compute: 'FLOP/s', tokens: 'tok/s' }[definition.dimension];
+  const exact = definition.dimension === 'size' || definition.dimension === 'bandwidth' || definition.dimension === 'compute' ? si.toLocaleString('en-US', { maximumFractionDigits: 3 }) : String(si);
   return `**${text} ${unit}** = ${exact}${siUnit ? ` ${siUnit}` : ''} (${DIMENSION_NAMES[definition.dimension].replace(/^an? /, '')}; ${formatQuantity(si, definition.dimension)})`;
 }
 

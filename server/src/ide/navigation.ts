@@ -1,7 +1,7 @@
 /**
  * Definition, references, highlights and rename, in plain data: places (a file, its source and a
- * span) over the name index of one or more programs. Only models cross files, so a model's
- * references and renames gather the programs that read its file; which programs those are is the
+ * span) over the name index of one or more programs. Only models and transformers cross files,
+ * so their references and renames gather the programs that read the declaring file; which those are is the
  * caller's to say (the language server looks at open documents and the workspace on disk).
  */
 import { CATALOG_PATH } from '../model/catalog.js';
@@ -58,10 +58,10 @@ export interface SymbolIn {
 
 /**
  * The symbol in each of `programs` (the asking one included) that declares it at the same place.
- * Only models cross files; every other name lives in the asking program's fabric.
+ * Only models and transformers cross files; every other name lives in the asking program's fabric.
  */
 export function symbolAcross(own: ProgramNames, symbol: NameSymbol, programs: () => ProgramNames[]): SymbolIn[] {
-  if (symbol.kind !== 'model') return [{ names: own, symbol }];
+  if (symbol.kind !== 'model' && symbol.kind !== 'transformer') return [{ names: own, symbol }];
   return programs().flatMap((names) => {
     const same = names.index.declaredAt(symbol.kind, symbol.file, symbol.span.start);
     return same ? [{ names, symbol: same }] : [];

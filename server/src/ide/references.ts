@@ -12,9 +12,10 @@ import type { Span } from '../syntax/source.js';
 import { reservedWords } from '../syntax/tokens.js';
 import { CATALOG_PATH, DEFAULT_MODEL } from '../model/catalog.js';
 import { isKind, modelSources } from '../model/models.js';
+import { transformerSources } from '../model/transformers.js';
 import type { Program } from '../model/program.js';
 
-export type SymbolKind = 'device' | 'group' | 'constant' | 'loop-variable' | 'workload' | 'model';
+export type SymbolKind = 'device' | 'group' | 'constant' | 'loop-variable' | 'workload' | 'model' | 'transformer';
 
 /** A declared name: what it is, and the file and span of the name where it is declared. */
 export interface NameSymbol {
@@ -45,6 +46,7 @@ const KIND_NAMES: Record<SymbolKind, string> = {
   'loop-variable': 'a loop variable',
   workload: 'a workload',
   model: 'a model',
+  transformer: 'a transformer',
 };
 
 /** Kinds sharing a namespace: a new name must be free across the whole namespace. */
@@ -55,6 +57,7 @@ const NAMESPACE: Record<SymbolKind, string> = {
   'loop-variable': 'value',
   workload: 'workload',
   model: 'model',
+  transformer: 'transformer',
 };
 
 /** A loop variable and the loops around it: names resolve innermost first. */
@@ -107,7 +110,9 @@ export class ReferenceIndex {
    */
   renameProblem(symbol: NameSymbol, name: string): string | undefined {
     if (symbol.file === CATALOG_PATH) {
-      return `\`${symbol.name}\` is a built-in model of the catalog and cannot be renamed; declare your own model starting from it (\`model my_${symbol.name} : ${symbol.name}\`).`;
+      return symbol.kind === 'transformer'
+        ? `\`${symbol.name}\` is a built-in transformer of the catalog and cannot be renamed; declare your own transformer with its shape under another name.`
+        : `\`${symbol.name}\` is a built-in model of the catalog and cannot be renamed; declare your own model starting from it (\`model my_${symbol.name} : ${symbol.name}\`).`;
     }
     if (/^x\d+$/.test(name)) return `\`${name}\` reads as a lane width, not a name; choose another name.`;
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
@@ -161,6 +166,12 @@ export function buildReferenceIndex({ program, catalog }: IndexInput): Reference
   for (const source of modelSources(catalog, files, fabric)) {
     const symbol = declare('model', source.decl.name, source.file);
     if (!models.has(symbol.name)) models.set(symbol.name, symbol);
+  }
+
+  const transformers = new Map<string, NameSymbol>();
+  for (const source of transformerSources(catalog, files, fabric)) {
+    const symbol = declare('transformer', source.decl.name, source.file);
+    if (!transformers.has(symbol.name)) transformers.set(symbol.name, symbol);
   }
 
   // The fabric's names, declared before any use (items may refer to later ones).
@@ -257,6 +268,17 @@ export function buildReferenceIndex({ program, catalog }: IndexInput): Reference
         return loop(node.head, loops, (scope) => {
           for (const inner of node.statements) statement(inner, scope);
         });
+      case 'train':
+      case 'serve':
+        use(transformers.get(node.transformer.text), node.transformer, entryPath);
+        devices(node.ranks, loops);
+        // A word is a constant (`tp: TP`), or for `kv_cache` the memory device.
+        for (const attribute of node.attributes) {
+          if (attribute.value?.type !== 'word') continue;
+          const word = attribute.value.word;
+          use(attribute.key.text === 'kv_cache' ? lookup('device', word) : lookup('value', word), word, entryPath);
+        }
+        return;
     }
   };
 
@@ -272,6 +294,8 @@ export function buildReferenceIndex({ program, catalog }: IndexInput): Reference
         return attributes(node.attributes, entryPath);
       case 'model':
         return model(node, entryPath);
+      case 'transformer':
+        return;
       case 'link':
         devices([node.left, node.right], loops);
         expression(node.port.count, entryPath, loops);
@@ -288,7 +312,7 @@ export function buildReferenceIndex({ program, catalog }: IndexInput): Reference
         for (const inner of node.statements) statement(inner, loops);
         return;
       case 'expect':
-        if (node.metric.text === 'time') {
+        if (['time', 'throughput', 'mfu', 'ttft', 'tpot'].includes(node.metric.text)) {
           for (const subject of node.subject) use(lookup('workload', subject.name), subject.name, entryPath);
           return;
         }

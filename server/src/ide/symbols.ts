@@ -27,7 +27,8 @@ export type OutlineKind =
   | 'parallel'
   | 'statement'
   | 'expectation'
-  | 'model';
+  | 'model'
+  | 'transformer';
 
 export interface OutlineSymbol {
   name: string;
@@ -44,8 +45,8 @@ const plural = (count: number, word: string) => `${count.toLocaleString('en-US')
 
 export function outline(parsed: ParseResult, fabric: FabricModel | undefined): OutlineSymbol[] {
   const builder = new OutlineBuilder(parsed, fabric);
-  const declarations = [...parsed.tree.models, ...parsed.tree.fabrics].sort((a, b) => a.span.start - b.span.start);
-  return declarations.map((decl) => (decl.type === 'model' ? builder.model(decl) : builder.fabric(decl)));
+  const declarations = [...parsed.tree.models, ...parsed.tree.transformers, ...parsed.tree.fabrics].sort((a, b) => a.span.start - b.span.start);
+  return declarations.map((decl) => (decl.type === 'model' ? builder.model(decl) : decl.type === 'transformer' ? builder.transformer(decl) : builder.fabric(decl)));
 }
 
 class OutlineBuilder {
@@ -96,6 +97,10 @@ class OutlineBuilder {
 
   model(decl: A.ModelDecl): OutlineSymbol {
     return { name: decl.name.text, detail: decl.base.text, kind: 'model', span: decl.span, selection: decl.name.span, children: [] };
+  }
+
+  transformer(decl: A.TransformerDecl): OutlineSymbol {
+    return { name: decl.name.text, detail: 'transformer', kind: 'transformer', span: decl.span, selection: decl.name.span, children: [] };
   }
 
   private item(item: A.Item): OutlineSymbol {
@@ -154,6 +159,8 @@ class OutlineBuilder {
         return { name: this.label(item.span), kind: 'expectation', span: item.span, selection: item.span, children: [] };
       case 'model':
         return this.model(item);
+      case 'transformer':
+        return this.transformer(item);
     }
   }
 
@@ -258,21 +265,21 @@ class OutlineBuilder {
 /** A declaration that workspace symbol search offers. */
 export interface DeclaredSymbol {
   name: string;
-  kind: 'fabric' | 'device' | 'model' | 'group' | 'workload';
+  kind: 'fabric' | 'device' | 'model' | 'transformer' | 'group' | 'workload';
   /** The declared name. */
   span: Span;
   /** The fabric it is declared in. */
   container?: string;
 }
 
-/** Fabrics, devices, models, groups and workloads, from the syntax tree alone (no resolution). */
+/** Fabrics, devices, models, transformers, groups and workloads, from the syntax tree alone (no resolution). */
 export function declaredSymbols(tree: A.FileNode): DeclaredSymbol[] {
-  const symbols: DeclaredSymbol[] = tree.models.map((decl) => ({ name: decl.name.text, kind: 'model', span: decl.name.span }));
+  const symbols: DeclaredSymbol[] = [...tree.models, ...tree.transformers].map((decl) => ({ name: decl.name.text, kind: decl.type, span: decl.name.span }));
   for (const fabric of tree.fabrics) {
     const container = fabric.name.text;
     symbols.push({ name: container, kind: 'fabric', span: fabric.name.span });
     for (const item of fabric.items) {
-      if (item.type === 'device' || item.type === 'model' || item.type === 'group' || item.type === 'workload') {
+      if (item.type === 'device' || item.type === 'model' || item.type === 'transformer' || item.type === 'group' || item.type === 'workload') {
         symbols.push({ name: item.name.text, kind: item.type, span: item.name.span, container });
       }
     }

@@ -29,7 +29,7 @@ function suggested(suggestion: string | undefined): { suggestion: string } | und
 }
 
 /** The unit most figures of a dimension are written in, in this domain. */
-const USUAL_UNIT: Record<Dimension, string> = { size: 'GiB', bandwidth: 'GB/s', time: 'ns', length: 'm', power: 'W', ratio: '%' };
+const USUAL_UNIT: Record<Dimension, string> = { size: 'GiB', bandwidth: 'GB/s', time: 'ns', length: 'm', power: 'W', ratio: '%', compute: 'TFLOP/s', tokens: 'tok/s' };
 
 /**
  * The unit of `dimension` a unit of another dimension most likely meant: the nearest spelling
@@ -216,6 +216,10 @@ function deviceSchema(evaluateCount: CountEvaluator): Record<keyof DeviceSpec, A
     memory: { kinds: ['gpu', 'cpu'], read: quantityOf('size'), describe: 'local memory' },
     capacity: { kinds: ['memory'], read: quantityOf('size'), describe: 'memory capacity' },
     bandwidth: { kinds: ['memory'], read: quantityOf('bandwidth'), describe: 'media bandwidth' },
+    flops: { kinds: ['gpu', 'cpu'], read: quantityOf('compute'), describe: 'dense bf16 peak, such as `989 TFLOP/s`' },
+    compute_efficiency: { kinds: ['gpu', 'cpu'], read: quantityOf('ratio'), describe: 'fraction of `flops` the large matrix products reach (default 0.75, an estimate)' },
+    hbm_bandwidth: { kinds: ['gpu', 'cpu'], read: quantityOf('bandwidth'), describe: 'bandwidth of the accelerator\'s own memory, such as `3.35 TB/s`' },
+    hbm_efficiency: { kinds: ['gpu', 'cpu'], read: quantityOf('ratio'), describe: 'fraction of `hbm_bandwidth` a streaming read reaches (default 0.85, an estimate)' },
   };
 }
 

@@ -13,6 +13,7 @@ import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { modelSources, resolveModels } from './models.js';
 import { loadProgram, type FileAccess, type Program } from './program.js';
 import { FabricResolver } from './resolve.js';
+import { resolveTransformers, transformerSources } from './transformers.js';
 import type { FabricModel } from './types.js';
 
 export interface CheckOptions {
@@ -57,7 +58,8 @@ export function checkText(path: string, text: string, files: FileAccess, options
   const sources = modelSources(builtins, program.files, fabricDecl);
   const models = resolveModels(sources, sink, (file) => (file === path && resolver ? resolver.evaluate : constantFreeCount(sink, file)));
 
-  const fabric = resolver?.resolve(models);
+  const transformers = resolveTransformers(transformerSources(builtins, program.files, fabricDecl), sink);
+  const fabric = resolver?.resolve(models, transformers);
   if (fabric) runStaticChecks(fabric, sink);
   return { program, catalog: builtins, fabric, diagnostics: sortDiagnostics(sink.diagnostics()) };
 }

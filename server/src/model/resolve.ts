@@ -21,6 +21,8 @@ import type { DiagnosticSink } from './diagnostics.js';
 import type { Limits } from './limits.js';
 import { DEFAULT_LINK_LENGTH, PROTOCOLS, RETIMER_LATENCY, WIRE_DELAY_PER_METRE, type Figure, type Protocol } from './protocols.js';
 import { Scope } from './scope.js';
+import { resolveTransformerStatement } from './transformer-statements.js';
+import type { Transformers } from './transformers.js';
 import type {
   Algorithm,
   Allocation,
@@ -58,6 +60,19 @@ const METRICS: Record<Expectation['metric'], Dimension> = {
   time: 'time',
   utilization: 'ratio',
   oversubscription: 'ratio',
+  throughput: 'tokens',
+  mfu: 'ratio',
+  ttft: 'time',
+  tpot: 'time',
+};
+
+/** Expectations about one workload, and the statement each needs in it (§13.5). */
+const WORKLOAD_METRICS: Record<string, 'train' | 'serve' | 'train or serve' | undefined> = {
+  time: undefined,
+  throughput: 'train or serve',
+  mfu: 'train',
+  ttft: 'serve',
+  tpot: 'serve',
 };
 
 interface LinkSettings {
@@ -86,6 +101,7 @@ export class FabricResolver {
   private deviceLimitReported = false;
 
   private models = new Map<string, ResolvedModel>();
+  private transformers: Transformers = { valid: new Map(), declared: new Set() };
   private readonly deviceDecls: DeviceDecl[] = [];
 
   constructor(
@@ -131,8 +147,9 @@ export class FabricResolver {
     }
   }
 
-  resolve(models: Map<string, ResolvedModel>): FabricModel {
+  resolve(models: Map<string, ResolvedModel>, transformers: Transformers): FabricModel {
     this.models = models;
+    this.transformers = transformers;
     for (const decl of this.deviceDecls) this.declareDevices(decl);
     const settings = this.readSettings();
     for (const item of this.fabric.items) this.resolveItem(item);
@@ -162,6 +179,7 @@ export class FabricResolver {
       workloads: this.workloads,
       expectations,
       models: this.models,
+      transformers: this.transformers.valid,
     };
   }
 
@@ -468,6 +486,9 @@ export class FabricResolver {
       }
       case 'parallel':
         return { type: 'parallel', statements: this.resolveStatements(statement.statements), span };
+      case 'train':
+      case 'serve':
+        return resolveTransformerStatement(statement, { reporter: this.reporter, scope: this.scope, transformers: this.transformers, allocations: this.allocations });
     }
   }
 
@@ -490,11 +511,11 @@ export class FabricResolver {
     }
     const bound = this.readBound(decl, typed);
     const base = { comparison: decl.comparison, bound: bound ?? 0, unit: decl.bound.unit?.text ?? '', decl, file: this.file };
-    if (typed === 'time') {
+    if (typed in WORKLOAD_METRICS) {
       const [subject] = decl.subject;
       const name = subject.name.text;
       if (decl.subject.length > 1 || subject.index) {
-        this.reporter.sink.report({ file: this.file, span: decl.subject[0].span, code: 'syntax', message: '`expect time` names one workload' });
+        this.reporter.sink.report({ file: this.file, span: decl.subject[0].span, code: 'syntax', message: `\`expect ${metric}\` names one workload` });
         return [];
       }
       if (!this.workloadDecls.has(name)) {
@@ -502,7 +523,8 @@ export class FabricResolver {
         return [];
       }
       const workload = this.workloads.get(name);
-      return bound === undefined || !workload ? [] : [{ ...base, metric: typed, workload }];
+      if (!workload || !this.hasMetric(workload, typed, decl)) return [];
+      return bound === undefined ? [] : [{ ...base, metric: typed as 'time', workload }];
     }
     const subject = this.scope.select(decl.subject);
     if (pair) {
@@ -512,9 +534,38 @@ export class FabricResolver {
     return bound === undefined ? [] : [{ ...base, metric: typed as 'utilization' | 'oversubscription', devices: subject }];
   }
 
+  /** A tokens/s, MFU, TTFT or TPOT expectation needs its workload to hold one statement that has it. */
+  private hasMetric(workload: Workload, metric: Expectation['metric'], decl: ExpectDecl): boolean {
+    const needs = WORKLOAD_METRICS[metric];
+    if (!needs) return true;
+    const found: string[] = [];
+    const collect = (statements: ResolvedStatement[]) => {
+      for (const statement of statements) {
+        if (statement.type === 'parallel') collect(statement.statements);
+        else if (statement.type === 'train' || statement.type === 'serve') found.push(statement.type);
+      }
+    };
+    collect(workload.statements);
+    const kinds = new Set(found);
+    const declared = (this.workloadDecls.get(workload.name)?.statements ?? []).some(function has(statement): boolean {
+      return statement.type === 'train' || statement.type === 'serve' || ((statement.type === 'parallel' || statement.type === 'for') && statement.statements.some(has));
+    });
+    // A statement that failed to resolve has its own diagnostic; the expectation adds none.
+    if (found.length === 0 && declared) return false;
+    if (found.length === 1 && (needs === 'train or serve' || kinds.has(needs))) return true;
+    const what = needs === 'train or serve' ? 'one `train` or `serve` statement' : `one \`${needs}\` statement`;
+    const has = found.length === 0 ? 'none' : found.length > 1 ? `${found.length} of them` : `a \`${found[0]}\``;
+    this.reporter.sink.report({ file: this.file, span: decl.metric.span, code: 'syntax', message: `\`expect ${metric}\` measures a workload with ${what}, and \`${workload.name}\` has ${has}` });
+    return false;
+  }
+
   private readBound(decl: ExpectDecl, metric: Expectation['metric']): number | undefined {
     if (metric === 'utilization' && decl.bound.unit?.text !== '%') {
       this.reporter.sink.report({ file: this.file, span: decl.bound.span, code: 'unit', message: '`expect utilization` needs a bound in percent, such as `80%`' });
+      return undefined;
+    }
+    if (metric === 'mfu' && decl.bound.unit?.text !== '%') {
+      this.reporter.sink.report({ file: this.file, span: decl.bound.span, code: 'unit', message: '`expect mfu` needs a bound in percent, such as `40%`' });
       return undefined;
     }
     if (metric === 'oversubscription' && decl.bound.unit) {

@@ -1,5 +1,5 @@
 /** The resolved fabric: names bound, loops expanded, units in SI, models applied. */
-import type { AllocateDecl, Comparison, DeviceDecl, DeviceKind, ExpectDecl, LinkDecl, ModelDecl } from '../syntax/ast.js';
+import type { AllocateDecl, Comparison, DeviceDecl, DeviceKind, ExpectDecl, LinkDecl, ModelDecl, TransformerDecl } from '../syntax/ast.js';
 import type { Span } from '../syntax/source.js';
 import type { Figure, Protocol } from './protocols.js';
 
@@ -47,6 +47,12 @@ export interface DeviceSpec {
   memory?: Attr<number>;
   capacity?: Attr<number>;
   bandwidth?: Attr<number>;
+  /** Dense bf16 peak, FLOP/s (FABRIC-LANGUAGE-2.md §13.2). */
+  flops?: Attr<number>;
+  compute_efficiency?: Attr<number>;
+  /** Bandwidth of the accelerator's own memory, B/s. */
+  hbm_bandwidth?: Attr<number>;
+  hbm_efficiency?: Attr<number>;
 }
 
 export interface ResolvedModel {
@@ -135,13 +141,70 @@ export interface Allocation {
 
 export type Algorithm = 'auto' | 'ring' | 'tree' | 'inc' | 'hypercast';
 
+/** A transformer's shape with the defaults of §13.1 applied. */
+export interface TransformerShape {
+  layers: number;
+  hidden: number;
+  heads: number;
+  kvHeads: number;
+  ffn: number;
+  gated: boolean;
+  vocab: number;
+  experts: number;
+  topK: number;
+  expertFfn: number;
+  moeEvery: number;
+  sharedExperts: number;
+}
+
+export interface ResolvedTransformer {
+  name: string;
+  shape: TransformerShape;
+  doc?: string;
+  builtin: boolean;
+  decl: TransformerDecl;
+  file: string;
+}
+
+/** `train`'s attributes with defaults applied and `*` resolved (§13.3). */
+export interface TrainConfig {
+  tp: number;
+  pp: number;
+  dp: number;
+  ep: number;
+  seq: number;
+  microBatch: number;
+  globalBatch: number;
+  sequenceParallel: boolean;
+  zero: 0 | 1 | 2 | 3;
+  recompute: 'none' | 'selective' | 'full';
+  virtualStages: number;
+  overlapDp: boolean;
+  order: 'tp_dp_pp' | 'tp_pp_dp';
+}
+
+/** `serve`'s attributes with defaults applied and `*` resolved (§13.4). */
+export interface ServeConfig {
+  tp: number;
+  pp: number;
+  replicas: number;
+  batch: number;
+  prompt: number;
+  output: number;
+  /** The memory device holding the KV cache, or `hbm`. */
+  kvCache: 'hbm' | Device;
+  algorithm: Algorithm;
+}
+
 export type ResolvedStatement =
   | { type: 'compute'; seconds: number; span: Span }
   | { type: 'allreduce' | 'reducescatter' | 'allgather' | 'alltoall'; bytes: number; ranks: Device[]; algorithm: Algorithm; span: Span }
   | { type: 'broadcast'; bytes: number; root: Device; ranks: Device[]; algorithm: Algorithm; span: Span }
   | { type: 'flow'; bytes: number; source: Device; target: Device; span: Span }
   | { type: 'read' | 'write'; bytes: number; device: Device; by: Device[]; span: Span }
-  | { type: 'parallel'; statements: ResolvedStatement[]; span: Span };
+  | { type: 'parallel'; statements: ResolvedStatement[]; span: Span }
+  | { type: 'train'; transformer: ResolvedTransformer; ranks: Device[]; config: TrainConfig; span: Span }
+  | { type: 'serve'; transformer: ResolvedTransformer; ranks: Device[]; config: ServeConfig; span: Span };
 
 export interface Workload {
   name: string;
@@ -159,7 +222,7 @@ export type Expectation = {
   file: string;
 } & (
   | { metric: 'latency' | 'bandwidth'; from: Device[]; to: Device[] }
-  | { metric: 'time'; workload: Workload }
+  | { metric: 'time' | 'throughput' | 'mfu' | 'ttft' | 'tpot'; workload: Workload }
   | { metric: 'utilization' | 'oversubscription'; devices: Device[] }
 );
 
@@ -179,4 +242,5 @@ export interface FabricModel {
   workloads: Map<string, Workload>;
   expectations: Expectation[];
   models: Map<string, ResolvedModel>;
+  transformers: Map<string, ResolvedTransformer>;
 }

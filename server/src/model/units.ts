@@ -1,6 +1,9 @@
-/** Units of FABRIC-LANGUAGE.md §2, normalised to SI (bytes, bytes per second, seconds, metres, watts). */
+/**
+ * Units of FABRIC-LANGUAGE.md §2 and FABRIC-LANGUAGE-2.md §13.2, normalised to SI (bytes, bytes
+ * per second, seconds, metres, watts, FLOP per second, tokens per second).
+ */
 
-export type Dimension = 'size' | 'bandwidth' | 'time' | 'length' | 'power' | 'ratio';
+export type Dimension = 'size' | 'bandwidth' | 'time' | 'length' | 'power' | 'ratio' | 'compute' | 'tokens';
 
 interface UnitDefinition {
   dimension: Dimension;
@@ -45,6 +48,17 @@ const table: [string, Dimension, number][] = [
   ['W', 'power', 1],
   ['kW', 'power', 1e3],
   ['%', 'ratio', 0.01],
+  ['FLOP/s', 'compute', 1],
+  ['kFLOP/s', 'compute', 1e3],
+  ['MFLOP/s', 'compute', 1e6],
+  ['GFLOP/s', 'compute', 1e9],
+  ['TFLOP/s', 'compute', 1e12],
+  ['PFLOP/s', 'compute', 1e15],
+  ['EFLOP/s', 'compute', 1e18],
+  ['tok/s', 'tokens', 1],
+  ['ktok/s', 'tokens', 1e3],
+  ['Mtok/s', 'tokens', 1e6],
+  ['Gtok/s', 'tokens', 1e9],
 ];
 
 export const UNITS: ReadonlyMap<string, UnitDefinition> = new Map(
@@ -58,6 +72,8 @@ export const DIMENSION_NAMES: Record<Dimension, string> = {
   length: 'a length',
   power: 'a power',
   ratio: 'a ratio',
+  compute: 'a compute rate',
+  tokens: 'a token rate',
 };
 
 /** Units a user may write for a dimension, for messages and completion. */
@@ -72,6 +88,8 @@ const EXAMPLES: Record<Dimension, string> = {
   length: '`1.5 m`',
   power: '`45 W`',
   ratio: '`2.5` or `80%`',
+  compute: '`989 TFLOP/s`',
+  tokens: '`1.5 Mtok/s`',
 };
 
 export function exampleOf(dimension: Dimension): string {
@@ -107,6 +125,11 @@ export function formatQuantity(value: number, dimension: Dimension): string {
       return value >= 1e3 ? `${fixed(value / 1e3)} kW` : `${fixed(value)} W`;
     case 'ratio':
       return fixed(value);
+    case 'compute':
+      return value >= 1e15 ? `${fixed(value / 1e15)} PFLOP/s` : `${fixed(value / 1e12)} TFLOP/s`;
+    case 'tokens':
+      if (value >= 1e6) return `${fixed(value / 1e6)} Mtok/s`;
+      return value >= 1e3 ? `${fixed(value / 1e3)} ktok/s` : `${fixed(value)} tok/s`;
   }
 }
 

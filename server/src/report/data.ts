@@ -294,8 +294,8 @@ export function buildReportData(check: CheckResult, simulation: Simulation | und
       }
       phaseEnd = Math.max(phaseEnd, start + step.time);
       const statement = step.statement;
-      const bytes = statement.type === 'compute' ? 0 : statement.bytes;
-      const algbw = statement.type === 'compute' || !(step.time > 0) ? null : bytes / step.time / 1e9;
+      const bytes = statement.type === 'compute' || statement.type === 'train' || statement.type === 'serve' ? 0 : statement.bytes;
+      const algbw = bytes === 0 || !(step.time > 0) ? null : bytes / step.time / 1e9;
       const alternatives = Object.entries(step.alternatives)
         .map(([algorithm, time_s]) => ({ algorithm, time_s: time_s! }))
         .sort((x, y) => x.time_s - y.time_s);

@@ -52,7 +52,7 @@ export function toReport(check: CheckResult, simulation: Simulation | undefined)
     time_s: w.time,
     steps: w.steps.map((step) => {
       const s = step.statement;
-      const compute = s.type === 'compute';
+      const compute = s.type === 'compute' || s.type === 'train' || s.type === 'serve';
       const bytes = compute ? 0 : s.bytes;
       const algbw = compute || !(step.time > 0) ? null : bytes / step.time / GB;
       return {
@@ -69,6 +69,8 @@ export function toReport(check: CheckResult, simulation: Simulation | undefined)
         phase: step.phase,
         latency_s: step.latency,
         transfer_s: step.transfer,
+        ...(step.train ? { train: step.train } : {}),
+        ...(step.serve ? { serve: step.serve } : {}),
       };
     }),
   }));

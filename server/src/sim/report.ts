@@ -32,6 +32,86 @@ export interface StepReport {
   /** The latency part of time_s (alpha terms), and the transfer part. */
   latency_s: number;
   transfer_s: number;
+  /** A `train` step's results (FABRIC-LANGUAGE-2.md §13.5). */
+  train?: TrainReport;
+  /** A `serve` step's results. */
+  serve?: ServeReport;
+}
+
+/** One distinct exchange of a train or serve step, simulated once with all its concurrent groups. */
+export interface ExchangeReport {
+  /** `allgather`, `reducescatter`, `allreduce`, `alltoall`, `send` or `read`. */
+  kind: string;
+  /** What the exchange is for: `tp`, `ep`, `pp`, `dp`, `dp-zero3`, `kv`. */
+  part: string;
+  bytes: number;
+  /** Ranks per group (2 for a send or a read), and the groups running at once. */
+  ranks: number;
+  groups: number;
+  algorithm: AlgorithmName | null;
+  /** One run of the exchange, all groups together. */
+  time_s: number;
+  bottleneck: string | null;
+  /** Runs per step. */
+  count: number;
+}
+
+export interface StageMemory {
+  weights: number;
+  gradients: number;
+  optimizer: number;
+  activations: number;
+  /** `serve` only: the KV cache in the accelerator's memory. */
+  kv_cache?: number;
+  total: number;
+  /** The device's memory, for comparison. */
+  capacity: number | null;
+}
+
+export interface TrainStageReport {
+  stage: number;
+  layers: number;
+  /** One micro-batch's forward and backward on this stage, t_k. */
+  time_s: number;
+  compute_s: number;
+  tp_s: number;
+  ep_s: number;
+  pp_s: number;
+  dp_exposed_s: number;
+  memory_bytes: StageMemory;
+}
+
+export interface TrainReport {
+  /** The transformer trained. */
+  transformer: string;
+  tokens_per_s: number;
+  tokens_per_s_per_accelerator: number;
+  mfu: number;
+  micro_batches: number;
+  /** The step, split into what the critical stage and the pipeline spend it on; the parts add up to time_s. */
+  breakdown_s: { compute: number; tp: number; ep: number; pp: number; bubble: number; dp: number };
+  /** (tp + ep + pp + dp) / step. */
+  waiting_on_fabric: number;
+  stages: TrainStageReport[];
+  collectives: ExchangeReport[];
+}
+
+export interface ServeStageReport {
+  stage: number;
+  layers: number;
+  prefill_s: number;
+  decode_step_s: number;
+  memory_bytes: StageMemory;
+}
+
+export interface ServeReport {
+  transformer: string;
+  ttft_s: number;
+  tpot_s: number;
+  tokens_per_s: number;
+  tokens_per_s_per_accelerator: number;
+  stages: ServeStageReport[];
+  collectives: ExchangeReport[];
 }
 
 export interface WorkloadReport {
@@ -52,7 +132,7 @@ export interface SwitchReport {
 
 export interface ExpectationReport {
   line: number;
-  metric: 'latency' | 'bandwidth' | 'time' | 'utilization' | 'oversubscription';
+  metric: 'latency' | 'bandwidth' | 'time' | 'utilization' | 'oversubscription' | 'throughput' | 'mfu' | 'ttft' | 'tpot';
   /** The measured value in SI units (s, B/s, s, ratio 0–1, ratio), or null when it could not be measured. */
   actual: number | null;
   /** The unit the bound was written in (`ns`, `GB/s`, `%`, or '' for a plain ratio). */

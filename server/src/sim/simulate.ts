@@ -14,7 +14,9 @@ import { CANDIDATES, planCollective, planTransfer, ranksOf, routePlan, type Coll
 import { runPhase, type Entity, type EntityOutcome } from './engine.js';
 import { Network } from './network.js';
 import { toLatencyReport, toReport } from './json.js';
-import type { AlgorithmName, LatencyReport, SimulationReport } from './report.js';
+import { ExchangeTimer } from './exchanges.js';
+import type { AlgorithmName, LatencyReport, ServeReport, SimulationReport, TrainReport } from './report.js';
+import { simulateTransformerStatement, type TransformerStatement } from './transformer-steps.js';
 
 export interface StepResult {
   statement: Exclude<ResolvedStatement, { type: 'parallel' }>;
@@ -29,6 +31,9 @@ export interface StepResult {
   phase: number;
   /** The plan could not run (unreachable): its time is not counted. */
   failed: boolean;
+  /** A `train` or `serve` statement's results (FABRIC-LANGUAGE-2.md §13.5). */
+  train?: TrainReport;
+  serve?: ServeReport;
 }
 
 export interface WorkloadResult {
@@ -84,6 +89,10 @@ function measurablyFaster(time: number, better: number, threshold: number): bool
   return better > 0 && Number.isFinite(time) && time >= better * threshold;
 }
 
+function isTransformerStatement(statement: Leaf): statement is TransformerStatement {
+  return statement.type === 'train' || statement.type === 'serve';
+}
+
 function isCollective(statement: Leaf): statement is Collective {
   return statement.type === 'allreduce' || statement.type === 'reducescatter' || statement.type === 'allgather' || statement.type === 'alltoall' || statement.type === 'broadcast';
 }
@@ -112,6 +121,8 @@ export class Simulator {
   readonly network: Network;
   private readonly unconstrained: Float64Array;
   readonly usedPlans: Plan[] = [];
+  /** Compute and memory figures `train` and `serve` rest on, beside the fabric's (stage-model.ts). */
+  private readonly computeAssumptions = new Set<string>();
   private bytesCarried?: Float64Array;
 
   constructor(
@@ -133,7 +144,7 @@ export class Simulator {
   /** Chooses the algorithm: the named one, or under `auto` the fastest alone (§6). */
   private planStatement(statement: Leaf): Planned {
     const settings = this.fabric.settings;
-    if (statement.type === 'compute') return { statement, plan: null, alternatives: {} };
+    if (statement.type === 'compute' || isTransformerStatement(statement)) return { statement, plan: null, alternatives: {} };
     if (!isCollective(statement)) {
       const plan = planTransfer(statement, this.network, settings);
       if (plan.problem) this.report(statement.span, plan.problem.code, plan.problem.message);
@@ -225,6 +236,7 @@ export class Simulator {
       if (statement.type === 'compute') {
         return { ...base, algorithm: null, ranks: 0, time: statement.seconds, latency: 0, transfer: statement.seconds, bottleneck: null, failed: false };
       }
+      if (isTransformerStatement(statement)) return { ...base, ...this.transformerStep(statement, workload, peaks) };
       const ranks = isCollective(statement) ? ranksOf(statement).length : statement.type === 'flow' ? 2 : statement.by.length;
       const i = byStatement.get(p);
       if (i === undefined) return { ...base, algorithm: null, ranks, time: 0, latency: 0, transfer: 0, bottleneck: null, failed: true };
@@ -239,6 +251,20 @@ export class Simulator {
     const phaseTime = steps.reduce((max, s) => Math.max(max, s.time), 0);
     this.recordUtilization(runnable.map((p) => p.plan), phaseTime, workload, planned[0]?.statement.span ?? null, peaks);
     return steps;
+  }
+
+  /**
+   * A `train` or `serve` statement: its exchanges simulated on the fabric (each distinct one once,
+   * its utilization recorded as a phase of its own), then the step model of §13.3 or §13.4.
+   */
+  private transformerStep(statement: TransformerStatement, workload: string, peaks: PeakUtilization[]): Omit<StepResult, 'statement' | 'phase' | 'alternatives'> {
+    const timer = new ExchangeTimer(this.network, this.fabric.settings, (plans, time) => this.recordUtilization(plans, time, workload, statement.span, peaks));
+    const outcome = simulateTransformerStatement(statement, timer, this.fabric, this.sink);
+    for (const plan of timer.usedPlans) this.usedPlans.push(plan);
+    for (const note of outcome.assumptions) this.computeAssumptions.add(note);
+    const failed = outcome.time === undefined;
+    const time = outcome.time ?? 0;
+    return { algorithm: null, ranks: statement.ranks.length, time, latency: 0, transfer: time, bottleneck: null, failed, train: outcome.train, serve: outcome.serve };
   }
 
   private reportOverload(last: EntityOutcome, slowdown: number, statement: Leaf, workload: string): void {
@@ -325,7 +351,7 @@ export class Simulator {
       workloads,
       expectations,
       peaks,
-      assumptions: collectAssumptions(this.fabric, this.usedPlans),
+      assumptions: [...collectAssumptions(this.fabric, this.usedPlans), ...this.computeAssumptions],
     };
   }
 
@@ -364,6 +390,15 @@ export class Simulator {
       case 'time':
         actual = workloads.find((w) => w.name === expectation.workload.name)?.time ?? null;
         break;
+      case 'throughput':
+      case 'mfu':
+      case 'ttft':
+      case 'tpot': {
+        const step = workloads.find((w) => w.name === expectation.workload.name)?.steps.find((s) => s.train || s.serve);
+        const figure = { throughput: step?.train?.tokens_per_s ?? step?.serve?.tokens_per_s, mfu: step?.train?.mfu, ttft: step?.serve?.ttft_s, tpot: step?.serve?.tpot_s }[expectation.metric];
+        actual = figure ?? null;
+        break;
+      }
       case 'utilization':
         for (const device of expectation.devices) {
           for (const link of device.links) {
@@ -388,7 +423,7 @@ export class Simulator {
     }
     const pass = actual !== null && compare(actual, expectation.comparison, expectation.bound);
     if (!pass) {
-      const what = expectation.metric === 'time' ? `time of \`${expectation.workload.name}\`` : expectation.metric;
+      const what = 'workload' in expectation ? `${expectation.metric === 'time' ? 'time' : expectation.metric === 'throughput' ? 'throughput' : expectation.metric.toUpperCase()} of \`${expectation.workload.name}\`` : expectation.metric;
       const shown = actual === null ? 'could not be measured' : `is ${formatIn(actual, expectation.unit)}${where}`;
       this.sink.report({
         file: expectation.file,

@@ -34,6 +34,8 @@ export type Value = (
   | { type: 'width'; width: Name; span: Span }
   | { type: 'port'; port: PortSpec; span: Span }
   | { type: 'list'; items: Value[]; span: Span }
+  /** `*`: the rest of the ranks (`dp: *`), a value only for parallel degrees and `replicas`. */
+  | { type: 'rest'; span: Span }
 ) & { estimate?: string };
 
 export interface Attribute {
@@ -75,6 +77,15 @@ export interface ModelDecl {
   type: 'model';
   name: Name;
   base: Name;
+  attributes: readonly Attribute[];
+  doc?: string;
+  span: Span;
+}
+
+/** `transformer NAME { … }`: a model's shape (FABRIC-LANGUAGE-2.md §13.1). */
+export interface TransformerDecl {
+  type: 'transformer';
+  name: Name;
   attributes: readonly Attribute[];
   doc?: string;
   span: Span;
@@ -170,7 +181,8 @@ export type Item =
   | AllocateDecl
   | WorkloadDecl
   | ExpectDecl
-  | ModelDecl;
+  | ModelDecl
+  | TransformerDecl;
 
 export type CollectiveOp = 'allreduce' | 'reducescatter' | 'allgather' | 'alltoall';
 
@@ -181,7 +193,17 @@ export type Statement =
   | { type: 'flow'; size: Quantity; source: Endpoint; target: Endpoint; span: Span }
   | { type: 'read' | 'write'; size: Quantity; device: Endpoint; by: Selector[]; span: Span }
   | { type: 'parallel'; statements: Statement[]; span: Span }
-  | { type: 'for'; head: LoopHead; statements: Statement[]; span: Span };
+  | { type: 'for'; head: LoopHead; statements: Statement[]; span: Span }
+  | TransformerStatement;
+
+/** `train MODEL over SEL { … }` or `serve MODEL over SEL { … }`. */
+export interface TransformerStatement {
+  type: 'train' | 'serve';
+  transformer: Name;
+  ranks: Selector[];
+  attributes: readonly Attribute[];
+  span: Span;
+}
 
 export interface FabricDecl {
   type: 'fabric';
@@ -195,6 +217,7 @@ export interface FabricDecl {
 export interface FileNode {
   imports: ImportDecl[];
   models: ModelDecl[];
+  transformers: TransformerDecl[];
   fabrics: FabricDecl[];
   span: Span;
 }

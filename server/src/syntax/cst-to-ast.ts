@@ -71,7 +71,7 @@ function firstToken(node: CstNode, key: string): IToken | undefined {
 }
 
 export function buildFile(root: CstNode, context: BuildContext): A.FileNode {
-  const file: A.FileNode = { imports: [], models: [], fabrics: [], span: nodeSpan(root) ?? { start: 0, end: 0 } };
+  const file: A.FileNode = { imports: [], models: [], transformers: [], fabrics: [], span: nodeSpan(root) ?? { start: 0, end: 0 } };
   for (const decl of nodes(root, 'importDecl')) {
     const built = buildImport(decl);
     if (built) file.imports.push(built);
@@ -80,6 +80,10 @@ export function buildFile(root: CstNode, context: BuildContext): A.FileNode {
     const built = buildModel(decl, context);
     if (built) file.models.push(built);
   }
+  for (const decl of nodes(root, 'transformerDecl')) {
+    const built = buildTransformer(decl, context);
+    if (built) file.transformers.push(built);
+  }
   for (const decl of nodes(root, 'fabricDecl')) {
     const built = buildFabric(decl, context);
     if (built) file.fabrics.push(built);
@@ -87,6 +91,7 @@ export function buildFile(root: CstNode, context: BuildContext): A.FileNode {
   const bySource = (a: { span: Span }, b: { span: Span }) => a.span.start - b.span.start;
   file.imports.sort(bySource);
   file.models.sort(bySource);
+  file.transformers.sort(bySource);
   file.fabrics.sort(bySource);
   return file;
 }
@@ -119,6 +124,13 @@ function buildModel(node: CstNode, context: BuildContext): A.ModelDecl | undefin
   };
 }
 
+function buildTransformer(node: CstNode, context: BuildContext): A.TransformerDecl | undefined {
+  const name = nameOf(tokens(node, 'transformerName')[0]);
+  const span = nodeSpan(node);
+  if (!name || !span) return undefined;
+  return { type: 'transformer', name, attributes: buildAttributeBlock(firstNode(node, 'attributeBlock'), context), doc: context.docAt(span.start), span };
+}
+
 function buildFabric(node: CstNode, context: BuildContext): A.FabricDecl | undefined {
   const name = buildDeclaredName(firstNode(node, 'name'), 'a fabric', context);
   const span = nodeSpan(node);
@@ -144,6 +156,7 @@ const declarationsNotInLoops: Record<string, string> = {
   group: `a group cannot be declared inside a loop${NAMED_IN_LOOP}`,
   let: `a constant cannot be declared inside a loop${NAMED_IN_LOOP}`,
   model: `a model cannot be declared inside a loop${NAMED_IN_LOOP}`,
+  transformer: `a transformer cannot be declared inside a loop${NAMED_IN_LOOP}`,
   settings: `settings cannot be inside a loop${OUT_OF_LOOP}`,
   workload: `a workload cannot be declared inside a loop${OUT_OF_LOOP}; loops inside a workload repeat statements`,
   expect: `an expectation cannot be inside a loop${OUT_OF_LOOP}; a selector such as \`acc[*]\` covers many devices`,
@@ -217,6 +230,8 @@ export function buildItem(node: CstNode, context: BuildContext): A.Item | undefi
       return buildExpect(inner, context);
     case 'modelDecl':
       return buildModel(inner, context);
+    case 'transformerDecl':
+      return buildTransformer(inner, context);
     default:
       return undefined;
   }
@@ -335,6 +350,14 @@ function buildStatement(node: CstNode, context: BuildContext): A.Statement | und
       const head = buildLoopHead(firstNode(inner, 'loopHead'), context);
       return head && { type: 'for', head, statements: buildStatementBlock(firstNode(inner, 'statementBlock'), context), span };
     }
+    case 'transformerStatement': {
+      const op = firstToken(inner, 'op');
+      const transformer = nameOf(tokens(inner, 'transformer')[0]);
+      const ranks = buildSelectorList(firstNode(inner, 'selectorList'), context);
+      return op && transformer && ranks
+        ? { type: op.image as 'train' | 'serve', transformer, ranks, attributes: buildAttributeBlock(firstNode(inner, 'attributeBlock'), context), span }
+        : undefined;
+    }
     default:
       return undefined;
   }
@@ -384,7 +407,8 @@ function buildValue(node: CstNode | undefined, context: BuildContext): A.Value |
   const word = nameOf(tokens(node, 'word')[0]);
   if (word) return { type: 'word', word, span };
   const width = nameOf(tokens(node, 'Width')[0]);
-  return width && { type: 'width', width, span };
+  if (width) return { type: 'width', width, span };
+  return firstToken(node, 'Star') && { type: 'rest', span };
 }
 
 function buildPortSpec(node: CstNode | undefined, context: BuildContext): A.PortSpec | undefined {

@@ -130,11 +130,11 @@ class Printer {
 
   print(): Line[] {
     const tree = this.parsed.tree;
-    const declarations = [...tree.imports, ...tree.models, ...tree.fabrics].sort((a, b) => a.span.start - b.span.start);
+    const declarations = [...tree.imports, ...tree.models, ...tree.transformers, ...tree.fabrics].sort((a, b) => a.span.start - b.span.start);
     for (const declaration of declarations) {
       this.want = 'blank';
       if (declaration.type === 'import') this.run(declaration.span, ' ');
-      else if (declaration.type === 'model') this.withAttributes(declaration.span, declaration.attributes);
+      else if (declaration.type === 'model' || declaration.type === 'transformer') this.withAttributes(declaration.span, declaration.attributes);
       else this.withBody(declaration.span, declaration.items, (item) => this.item(item));
     }
     this.want = 'blank';
@@ -152,6 +152,7 @@ class Printer {
       case 'device':
       case 'link':
       case 'model':
+      case 'transformer':
         return this.withAttributes(item.span, item.attributes);
       case 'for':
         return this.withBody(item.span, item.items, (inner) => this.item(inner));
@@ -165,6 +166,8 @@ class Printer {
   private statement(statement: A.Statement): void {
     if (statement.type === 'parallel' || statement.type === 'for') {
       this.withBody(statement.span, statement.statements, (inner) => this.statement(inner));
+    } else if (statement.type === 'train' || statement.type === 'serve') {
+      this.withAttributes(statement.span, statement.attributes);
     } else {
       this.run(statement.span, ' ');
     }

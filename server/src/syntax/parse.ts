@@ -35,7 +35,7 @@ export interface ParseOptions {
   inPieces?: boolean;
 }
 
-const emptyTree = (): FileNode => ({ imports: [], models: [], fabrics: [], span: { start: 0, end: 0 } });
+const emptyTree = (): FileNode => ({ imports: [], models: [], transformers: [], fabrics: [], span: { start: 0, end: 0 } });
 
 const tokenDisplay = new Map<TokenType, string>([
   [T.LBrace, '`{`'],

@@ -24,6 +24,7 @@ export class FabricParser extends CstParser {
       this.OR([
         { ALT: () => this.SUBRULE(this.importDecl) },
         { ALT: () => this.SUBRULE(this.modelDecl) },
+        { ALT: () => this.SUBRULE(this.transformerDecl) },
         { ALT: () => this.SUBRULE(this.fabricDecl) },
       ]);
     });
@@ -40,6 +41,13 @@ export class FabricParser extends CstParser {
     this.CONSUME(T.Colon);
     this.CONSUME2(T.AnyWord, { LABEL: 'base' });
     this.OPTION(() => this.SUBRULE(this.attributeBlock));
+  });
+
+  /** `transformer NAME { layers: 80 hidden: 8192 … }` (FABRIC-LANGUAGE-2.md §13.1). */
+  transformerDecl = this.RULE('transformerDecl', () => {
+    this.CONSUME(T.Transformer);
+    this.CONSUME(T.AnyWord, { LABEL: 'transformerName' });
+    this.SUBRULE(this.attributeBlock);
   });
 
   fabricDecl = this.RULE('fabricDecl', () => {
@@ -63,6 +71,7 @@ export class FabricParser extends CstParser {
       { ALT: () => this.SUBRULE(this.workloadDecl) },
       { ALT: () => this.SUBRULE(this.expectDecl) },
       { ALT: () => this.SUBRULE(this.modelDecl) },
+      { ALT: () => this.SUBRULE(this.transformerDecl) },
     ]);
   });
 
@@ -162,7 +171,20 @@ export class FabricParser extends CstParser {
       { ALT: () => this.SUBRULE(this.writeStatement) },
       { ALT: () => this.SUBRULE(this.parallelStatement) },
       { ALT: () => this.SUBRULE(this.forStatements) },
+      { ALT: () => this.SUBRULE(this.transformerStatement) },
     ]);
+  });
+
+  /** `train MODEL over SEL { … }` and `serve MODEL over SEL { … }` (§13.3, §13.4). */
+  transformerStatement = this.RULE('transformerStatement', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Train, { LABEL: 'op' }) },
+      { ALT: () => this.CONSUME(T.Serve, { LABEL: 'op' }) },
+    ]);
+    this.CONSUME(T.AnyWord, { LABEL: 'transformer' });
+    this.CONSUME(T.Over);
+    this.SUBRULE(this.selectorList);
+    this.OPTION(() => this.SUBRULE(this.attributeBlock));
   });
 
   computeStatement = this.RULE('computeStatement', () => {
@@ -272,6 +294,7 @@ export class FabricParser extends CstParser {
       { GATE: () => this.LA(2).tokenType === T.Width, ALT: () => this.SUBRULE(this.portSpec) },
       { ALT: () => this.CONSUME(T.AnyWord, { LABEL: 'word' }) },
       { ALT: () => this.CONSUME(T.Width) },
+      { ALT: () => this.CONSUME(T.Star) },
     ]);
   });
 

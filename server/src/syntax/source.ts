@@ -32,7 +32,12 @@ export type DiagnosticCode =
   | 'unused-device'
   | 'duplicate-member'
   | 'inc-opportunity'
-  | 'ring-order';
+  | 'ring-order'
+  | 'transformer'
+  | 'parallelism'
+  | 'memory-capacity'
+  | 'model-attribute'
+  | 'placement';
 
 export const SEVERITY_OF: Record<DiagnosticCode, Severity> = {
   syntax: 'error',
@@ -59,6 +64,11 @@ export const SEVERITY_OF: Record<DiagnosticCode, Severity> = {
   'duplicate-member': 'warning',
   'inc-opportunity': 'hint',
   'ring-order': 'hint',
+  transformer: 'error',
+  parallelism: 'error',
+  'memory-capacity': 'error',
+  'model-attribute': 'error',
+  placement: 'hint',
 };
 
 export interface RelatedInformation {
@@ -75,6 +85,8 @@ export interface DiagnosticData {
   algorithm?: string;
   /** `ring-order`: the ranks grouped by switch, as selectors in ring order (`acc[0..3]`, `acc[8]`). */
   order?: string[];
+  /** `parallelism`: attribute edits that would make the degrees work (`{ tp: 8, dp: 16 }`). */
+  degrees?: Record<string, number>;
 }
 
 export interface Diagnostic {

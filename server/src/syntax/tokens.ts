@@ -14,6 +14,11 @@ export const AnyWord = createToken({ name: 'AnyWord', pattern: Lexer.NA });
 export const ConnectingWord = createToken({ name: 'ConnectingWord', pattern: Lexer.NA });
 /** Words that start an item or a statement. */
 export const ReservedWord = createToken({ name: 'ReservedWord', pattern: Lexer.NA });
+/**
+ * v2's words that start an item or a statement (`transformer`, `train`, `serve`): keywords only
+ * there, names everywhere else, so a v1.2 file with `workload train { … }` stays valid.
+ */
+export const ContextualWord = createToken({ name: 'ContextualWord', pattern: Lexer.NA });
 export const StringLiteral = createToken({ name: 'StringLiteral', pattern: Lexer.NA });
 
 export const Identifier = createToken({ name: 'Identifier', pattern: WORD, categories: [AnyWord] });
@@ -62,6 +67,9 @@ export const Alltoall = keyword('alltoall', ReservedWord);
 export const Flow = keyword('flow', ReservedWord);
 export const Read = keyword('read', ReservedWord);
 export const Write = keyword('write', ReservedWord);
+export const Transformer = keyword('transformer', ContextualWord);
+export const Train = keyword('train', ContextualWord);
+export const Serve = keyword('serve', ContextualWord);
 
 export const In = keyword('in', ConnectingWord);
 export const Of = keyword('of', ConnectingWord);
@@ -126,7 +134,7 @@ export const MicroUnit = createToken({
 const keywords = [
   Fabric, Import, Model, Settings, Let, Gpu, Cpu, Switch, Memory, Link, For, Group, Allocate,
   Workload, Expect, Parallel, Compute, Allreduce, Reducescatter, Allgather, Broadcast, Alltoall,
-  Flow, Read, Write, In, Of, To, Over, From, By, Using,
+  Flow, Read, Write, Transformer, Train, Serve, In, Of, To, Over, From, By, Using,
 ];
 
 export const allTokens: TokenType[] = [
@@ -167,6 +175,7 @@ export const allTokens: TokenType[] = [
   AnyWord,
   ConnectingWord,
   ReservedWord,
+  ContextualWord,
   StringLiteral,
 ];
 

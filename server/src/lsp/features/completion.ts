@@ -1,6 +1,6 @@
-/** textDocument/completion: the items of model/completion.ts as LSP completion items. */
+/** textDocument/completion: the items of ide/completion as LSP completion items. */
 import { CompletionItemKind, InsertTextFormat, type CompletionItem as LspCompletionItem } from 'vscode-languageserver';
-import { complete, type CompletionKind } from '../../model/completion.js';
+import { complete, type CompletionKind } from '../../ide/completion/complete.js';
 import { toRange } from '../convert.js';
 import type { Feature } from './feature.js';
 

@@ -25,6 +25,7 @@ const KIND: Record<OutlineKind, SymbolKind> = {
   statement: SymbolKind.Event,
   expectation: SymbolKind.Boolean,
   model: SymbolKind.Class,
+  transformer: SymbolKind.Struct,
 };
 
 function toDocumentSymbol(symbol: OutlineSymbol, source: SourceFile): DocumentSymbol {

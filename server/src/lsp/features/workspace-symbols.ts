@@ -18,6 +18,7 @@ const KIND: Record<DeclaredSymbol['kind'], SymbolKind> = {
   fabric: SymbolKind.Module,
   device: SymbolKind.Variable,
   model: SymbolKind.Class,
+  transformer: SymbolKind.Struct,
   group: SymbolKind.Array,
   workload: SymbolKind.Function,
 };
