@@ -131,11 +131,11 @@ export class Simulator {
    * quantities (model/ranges.ts) keep every figure finite, so this guards the arithmetic, not the
    * input: no table or report ever shows `Infinity` or `NaN` in its place.
    */
-  private reportIncomputable(statement: Leaf, what: string): void {
+  private reportIncomputable(statement: Leaf): void {
     this.report(
       statement.span,
       'value-range',
-      `the ${what} of this \`${statement.type}\` cannot be computed: it exceeds the largest figure a number can hold; give it a smaller size, or its path more bandwidth`,
+      `the time of this \`${statement.type}\` cannot be computed: it exceeds the largest figure a number can hold; give it a smaller size, or its path more bandwidth`,
     );
   }
 
@@ -171,7 +171,7 @@ export class Simulator {
       alternatives[algorithm] = alone.times[0];
     }
     if (candidates.size === 0) {
-      this.reportIncomputable(statement, 'time');
+      this.reportIncomputable(statement);
       return { statement, plan: null, alternatives: {} };
     }
     const fastest = [...candidates.keys()].reduce<AlgorithmName | undefined>(
@@ -252,7 +252,7 @@ export class Simulator {
       const time = real.times[i];
       const slowdown = free.times[i] > 0 ? time / free.times[i] : 1;
       if (![time, plan.latency, real.transfers[i], slowdown].every(Number.isFinite)) {
-        this.reportIncomputable(statement, 'time');
+        this.reportIncomputable(statement);
         return { ...base, algorithm: null, ranks, time: 0, latency: 0, transfer: 0, bottleneck: null, failed: true };
       }
       counted.push(plan);
@@ -341,7 +341,7 @@ export class Simulator {
         const phaseSteps = this.runPhaseOf(planned, phase, workload.name, peaks);
         // From quantities within their ranges a step takes far less than 1e200 s: no workload has
         // the 1e100 steps it would take for the sum to overflow.
-        time = assertFinite(time + phaseSteps.reduce((max, s) => Math.max(max, s.time), 0), `the time of workload ${workload.name}`);
+        time = assertFinite(time + phaseSteps.reduce((max, s) => Math.max(max, s.time), 0), "a workload's time");
         steps.push(...phaseSteps);
       });
       workloads.push({ name: workload.name, time, steps });
