@@ -20,6 +20,16 @@ describe('fuzz findings', () => {
     assert.deepEqual(report.diagnostics.filter((d) => /NaN|Infinity/.test(d.message)).map(render), []);
   });
 
+  it('a wire of 1e308 m is now out of range, and the longest allowed, 1e30 m, gives hints with finite times', () => {
+    const rejected = simulate(onInc('broadcast 1 GiB from acc[0] to acc[*] using hypercast', '1e308 m'));
+    assert.deepEqual(rejected.diagnostics.filter((d) => d.code === 'value-range').map((d) => d.message), ['1e308 m is out of range for `length`; allowed: 0 m to 1e30 m']);
+    const longest = simulate(onInc('broadcast 1 GiB from acc[0] to acc[*] using ring', '1e30 m'));
+    assert.deepEqual(longest.diagnostics.filter((d) => d.code === 'value-range'), []);
+    const hint = longest.diagnostics.find((d) => d.code === 'inc-opportunity');
+    assert.ok(hint, longest.diagnostics.map(render).join('\n'));
+    assert.doesNotMatch(hint.message, /NaN|Infinity/);
+  });
+
   it('the case that found them passes the fuzz pipeline', () => {
     assert.equal(runCase({ path: PATH, text: onInc('broadcast 1 GiB from acc[0] to acc[*] using hypercast', '1e308 m'), files: {} }), undefined);
   });

@@ -52,7 +52,7 @@ function diagnosticProblem(diagnostic: Diagnostic, lengths: Map<string, number>)
   if (!(diagnostic.code in SEVERITY_OF)) return `unknown diagnostic code ${diagnostic.code}`;
   if (diagnostic.severity !== SEVERITY_OF[diagnostic.code]) return `${where}: severity ${diagnostic.severity}`;
   if (typeof diagnostic.message !== 'string' || diagnostic.message.trim() === '') return `${diagnostic.code}: empty message`;
-  if (/\bundefined\b|\bNaN\b|\[object Object\]/.test(diagnostic.message)) return `${where}: the message shows an internal value`;
+  if (/\bundefined\b|\bNaN\b|\bInfinity\b|\[object Object\]/.test(diagnostic.message)) return `${where}: the message shows an internal value`;
   const own = spanProblem(diagnostic.span, lengths.get(diagnostic.file), where);
   if (own) return own;
   for (const related of diagnostic.related) {

@@ -127,6 +127,7 @@ function hoverQuantity(value: number, unit: string | undefined, text: string): s
   const definition = UNITS.get(unit);
   if (!definition) return undefined;
   const si = toSI(value, definition);
+  if (!Number.isFinite(si)) return `**${text} ${unit}** is too large to represent (${DIMENSION_NAMES[definition.dimension].replace(/^an? /, '')}); its diagnostic gives the range allowed`;
   const siUnit = { size: 'B', bandwidth: 'B/s', time: 's', length: 'm', power: 'W', ratio: '', compute: 'FLOP/s', tokens: 'tok/s' }[definition.dimension];
   const exact = definition.dimension === 'size' || definition.dimension === 'bandwidth' || definition.dimension === 'compute' ? si.toLocaleString('en-US', { maximumFractionDigits: 3 }) : String(si);
   return `**${text} ${unit}** = ${exact}${siUnit ? ` ${siUnit}` : ''} (${DIMENSION_NAMES[definition.dimension].replace(/^an? /, '')}; ${formatQuantity(si, definition.dimension)})`;

@@ -1,11 +1,13 @@
 /**
  * Attribute schemas and typed reading of attribute values: models and devices (§4), links (§5),
- * settings (§11). Wrong dimensions, unknown units, unknown keys and bad widths are reported here.
+ * settings (§11). Wrong dimensions, unknown units, values out of range, unknown keys and bad
+ * widths are reported here.
  */
 import type { Attribute, DeviceKind, Quantity, Value } from '../syntax/ast.js';
 import type { Span } from '../syntax/source.js';
 import type { DiagnosticSink } from './diagnostics.js';
 import { PROTOCOLS, widthText } from './protocols.js';
+import { EFFICIENCY, MORE_THAN_ZERO, ONE_OR_MORE, rangeProblem, ZERO_OR_MORE, type QuantityRange } from './ranges.js';
 import { didYouMean } from './suggest.js';
 import type { Attr, DeviceSpec, IncStyle, PortGroup, ProtocolSupport } from './types.js';
 import { DIMENSION_NAMES, UNITS, exampleOf, toSI, unitsOf, type Dimension } from './units.js';
@@ -48,8 +50,22 @@ function nearestUnit(unit: string, dimension: Dimension): string {
   return candidates.reduce((best, candidate) => (shared(candidate) > shared(best) ? candidate : best), USUAL_UNIT[dimension]);
 }
 
-/** Reads a quantity of a dimension in SI units, or reports why it cannot. */
-export function readQuantity(quantity: Quantity, dimension: Dimension, what: string, reporter: FileReporter): number | undefined {
+/**
+ * Reads a quantity of a dimension in SI units, or reports why it cannot: a wrong or unknown unit
+ * (`unit`), a value outside `range` (`value-range`).
+ */
+export function readQuantity(quantity: Quantity, dimension: Dimension, what: string, reporter: FileReporter, range: QuantityRange = ZERO_OR_MORE): number | undefined {
+  const value = siValue(quantity, dimension, what, reporter);
+  if (value === undefined) return undefined;
+  const problem = rangeProblem(value, range, dimension);
+  if (problem === undefined) return value;
+  const unit = quantity.unit?.text;
+  const written = unit === undefined ? quantity.text : unit === '%' ? `${quantity.text}%` : `${quantity.text} ${unit}`;
+  reporter.sink.report({ file: reporter.file, span: quantity.span, code: 'value-range', message: `${written} is out of range for ${what}; ${problem}` });
+  return undefined;
+}
+
+function siValue(quantity: Quantity, dimension: Dimension, what: string, reporter: FileReporter): number | undefined {
   const unit = quantity.unit?.text;
   if (unit === undefined) {
     if (dimension === 'ratio') return quantity.value;
@@ -94,20 +110,30 @@ function expected(value: Value, key: string, description: string, reporter: File
 }
 
 const quantityOf =
-  (dimension: Dimension): ValueReader<number> =>
+  (dimension: Dimension, range: QuantityRange): ValueReader<number> =>
   (value, key, reporter) => {
     if (value.type !== 'quantity') return expected(value, key, `${DIMENSION_NAMES[dimension]}, such as ${exampleOf(dimension)}`, reporter, 'unit');
-    const read = readQuantity(value.quantity, dimension, `\`${key}\``, reporter);
-    if (read !== undefined && read < 0) return expected(value, key, 'a value of zero or more', reporter, 'unit');
-    return read;
+    return readQuantity(value.quantity, dimension, `\`${key}\``, reporter, range);
   };
 
-const wholeNumber: ValueReader<number> = (value, key, reporter) => {
-  if (value.type !== 'quantity' || value.quantity.unit || !Number.isInteger(value.quantity.value)) {
-    return expected(value, key, 'a whole number without a unit, such as `320`', reporter, 'unit');
-  }
-  return value.quantity.value;
-};
+/** A count of things (lanes, retimers): a whole number from `least`, exact in a double. */
+const wholeNumber =
+  (least: number): ValueReader<number> =>
+  (value, key, reporter) => {
+    if (value.type !== 'quantity' || value.quantity.unit || !Number.isInteger(value.quantity.value)) {
+      return expected(value, key, 'a whole number without a unit, such as `320`', reporter, 'unit');
+    }
+    const count = value.quantity.value;
+    if (!Number.isSafeInteger(count)) {
+      reporter.sink.report({ file: reporter.file, span: value.span, code: 'limit', message: 'this integer is too large to compute exactly (over 2^53)' });
+      return undefined;
+    }
+    if (count < least) {
+      reporter.sink.report({ file: reporter.file, span: value.span, code: 'value-range', message: `${count} is out of range for \`${key}\`; allowed: a whole number from ${least}` });
+      return undefined;
+    }
+    return count;
+  };
 
 const boolean: ValueReader<boolean> = (value, key, reporter) => {
   if (value.type === 'word' && (value.word.text === 'true' || value.word.text === 'false')) return value.word.text === 'true';
@@ -204,22 +230,22 @@ const ALL: DeviceKind[] = ['gpu', 'cpu', 'switch', 'memory'];
 
 function deviceSchema(evaluateCount: CountEvaluator): Record<keyof DeviceSpec, AttributeSchema> {
   return {
-    lanes: { kinds: ['switch'], read: wholeNumber, describe: 'the lane budget over all ports' },
+    lanes: { kinds: ['switch'], read: wholeNumber(1), describe: 'the lane budget over all ports' },
     protocols: { kinds: ['switch'], read: protocolList, describe: 'the protocols the switch carries' },
-    latency: { kinds: ['switch', 'memory', 'gpu'], read: quantityOf('time'), describe: 'port-to-port traversal (switch), or the access latency of its memory (memory, accelerator)' },
+    latency: { kinds: ['switch', 'memory', 'gpu'], read: quantityOf('time', ZERO_OR_MORE), describe: 'port-to-port traversal (switch), or the access latency of its memory (memory, accelerator)' },
     hypercast: { kinds: ['switch'], read: boolean, describe: 'multicast replication in the switch' },
     inc: { kinds: ['switch'], read: boolean, describe: 'in-network reduction' },
     inc_style: { kinds: ['switch'], read: incStyle, describe: '`push` (SHARP-like) or `pull` (NVLS-like)' },
-    inc_efficiency: { kinds: ['switch'], read: quantityOf('ratio'), describe: 'η of pull-style reduction' },
-    power: { kinds: ALL, read: quantityOf('power'), describe: 'power draw' },
+    inc_efficiency: { kinds: ['switch'], read: quantityOf('ratio', EFFICIENCY), describe: 'η of pull-style reduction' },
+    power: { kinds: ALL, read: quantityOf('power', ZERO_OR_MORE), describe: 'power draw' },
     ports: { kinds: ENDPOINTS, read: portList(evaluateCount), describe: 'ports by protocol and width' },
-    memory: { kinds: ['gpu', 'cpu'], read: quantityOf('size'), describe: 'local memory' },
-    capacity: { kinds: ['memory'], read: quantityOf('size'), describe: 'memory capacity' },
-    bandwidth: { kinds: ['memory'], read: quantityOf('bandwidth'), describe: 'media bandwidth' },
-    flops: { kinds: ['gpu', 'cpu'], read: quantityOf('compute'), describe: 'dense bf16 peak, such as `989 TFLOP/s`' },
-    compute_efficiency: { kinds: ['gpu', 'cpu'], read: quantityOf('ratio'), describe: 'fraction of `flops` the large matrix products reach (default 0.75, an estimate)' },
-    hbm_bandwidth: { kinds: ['gpu', 'cpu'], read: quantityOf('bandwidth'), describe: 'bandwidth of the accelerator\'s own memory, such as `3.35 TB/s`' },
-    hbm_efficiency: { kinds: ['gpu', 'cpu'], read: quantityOf('ratio'), describe: 'fraction of `hbm_bandwidth` a streaming read reaches (default 0.85, an estimate)' },
+    memory: { kinds: ['gpu', 'cpu'], read: quantityOf('size', ZERO_OR_MORE), describe: 'local memory' },
+    capacity: { kinds: ['memory'], read: quantityOf('size', MORE_THAN_ZERO), describe: 'memory capacity' },
+    bandwidth: { kinds: ['memory'], read: quantityOf('bandwidth', MORE_THAN_ZERO), describe: 'media bandwidth' },
+    flops: { kinds: ['gpu', 'cpu'], read: quantityOf('compute', MORE_THAN_ZERO), describe: 'dense bf16 peak, such as `989 TFLOP/s`' },
+    compute_efficiency: { kinds: ['gpu', 'cpu'], read: quantityOf('ratio', EFFICIENCY), describe: 'fraction of `flops` the large matrix products reach (default 0.75, an estimate)' },
+    hbm_bandwidth: { kinds: ['gpu', 'cpu'], read: quantityOf('bandwidth', MORE_THAN_ZERO), describe: 'bandwidth of the accelerator\'s own memory, such as `3.35 TB/s`' },
+    hbm_efficiency: { kinds: ['gpu', 'cpu'], read: quantityOf('ratio', EFFICIENCY), describe: 'fraction of `hbm_bandwidth` a streaming read reaches (default 0.85, an estimate)' },
   };
 }
 
@@ -282,18 +308,19 @@ export interface FlatSchema {
 }
 
 export const LINK_ATTRIBUTES: FlatSchema = {
-  length: { read: quantityOf('length'), describe: 'cable or trace length (default 0.5 m)' },
-  retimers: { read: wholeNumber, describe: 'retimers on the link (default 0)' },
-  latency: { read: quantityOf('time'), describe: 'one-way latency, overriding PHY + wire + retimers' },
-  bandwidth: { read: quantityOf('bandwidth'), describe: 'effective bandwidth per direction, overriding the protocol figure' },
-  efficiency: { read: quantityOf('ratio'), describe: 'protocol efficiency, overriding the protocol figure' },
+  length: { read: quantityOf('length', ZERO_OR_MORE), describe: 'cable or trace length (default 0.5 m)' },
+  retimers: { read: wholeNumber(0), describe: 'retimers on the link (default 0)' },
+  latency: { read: quantityOf('time', ZERO_OR_MORE), describe: 'one-way latency, overriding PHY + wire + retimers' },
+  bandwidth: { read: quantityOf('bandwidth', MORE_THAN_ZERO), describe: 'effective bandwidth per direction, overriding the protocol figure' },
+  efficiency: { read: quantityOf('ratio', EFFICIENCY), describe: 'protocol efficiency, overriding the protocol figure' },
 };
 
 export const SETTINGS_ATTRIBUTES: FlatSchema = {
-  step_overhead: { read: quantityOf('time'), describe: 'per-step endpoint cost of a collective (alpha), default 1 us' },
-  oversubscription_limit: { read: quantityOf('ratio'), describe: 'static oversubscription above which a switch is flagged, default 1.0' },
-  overload_threshold: { read: quantityOf('ratio'), describe: 'slowdown at which a link is reported overloaded, default 1.1' },
-  hint_threshold: { read: quantityOf('ratio'), describe: 'speed-up at which a faster algorithm is suggested, default 1.1' },
+  step_overhead: { read: quantityOf('time', ZERO_OR_MORE), describe: 'per-step endpoint cost of a collective (alpha), default 1 us' },
+  oversubscription_limit: { read: quantityOf('ratio', MORE_THAN_ZERO), describe: 'static oversubscription above which a switch is flagged, default 1.0' },
+  // A slowdown and a speed-up are at least 1 by definition: a threshold below would flag everything.
+  overload_threshold: { read: quantityOf('ratio', ONE_OR_MORE), describe: 'slowdown at which a link is reported overloaded, default 1.1' },
+  hint_threshold: { read: quantityOf('ratio', ONE_OR_MORE), describe: 'speed-up at which a faster algorithm is suggested, default 1.1' },
 };
 
 export function readFlatAttributes(attributes: readonly Attribute[], schema: FlatSchema, what: string, reporter: FileReporter): Map<string, { value: number; estimate?: string }> {

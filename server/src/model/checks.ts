@@ -236,7 +236,7 @@ function protocolProblem(device: Device, protocol: string): string | undefined {
 function checkProtocol(link: Link, sink: DiagnosticSink): void {
   const protocol = link.protocol.name;
   const atA = protocolProblem(link.a, protocol);
-  const atB = link.b === link.a ? undefined : protocolProblem(link.b, protocol);
+  const atB = protocolProblem(link.b, protocol);
   if (atA === undefined && atB === undefined) return;
   const problems = [atA, atB].filter((problem) => problem !== undefined);
   sink.report({

@@ -17,8 +17,9 @@ import type {
 import type { Span } from '../syntax/source.js';
 import { FileReporter, LINK_ATTRIBUTES, readDeviceAttributes, readFlatAttributes, readQuantity, readWidth, SETTINGS_ATTRIBUTES } from './attributes.js';
 import { DEFAULT_MODEL } from './catalog.js';
-import type { DiagnosticSink } from './diagnostics.js';
+import { agree, type DiagnosticSink } from './diagnostics.js';
 import type { Limits } from './limits.js';
+import { SHARE, ZERO_OR_MORE } from './ranges.js';
 import { DEFAULT_LINK_LENGTH, PROTOCOLS, RETIMER_LATENCY, WIRE_DELAY_PER_METRE, type Figure, type Protocol } from './protocols.js';
 import { Scope } from './scope.js';
 import { resolveTransformerStatement } from './transformer-statements.js';
@@ -345,6 +346,16 @@ export class FabricResolver {
     }
     const settings = this.settingsOf(decl);
     if (!a || !b || width === undefined || count === undefined) return;
+    if (a === b) {
+      this.reporter.sink.report({
+        file: this.file,
+        span: { start: decl.left.span.start, end: decl.right.span.end },
+        code: 'link-endpoints',
+        subject: `${a.name} <-> ${b.name}`,
+        message: (subject) => `${subject} ${agree(subject, 'joins a device to itself', 'join devices to themselves')}; a link needs two different devices, so name another one at one end`,
+      });
+      return;
+    }
     const latency = settings.latency ?? protocol.phyLatency.value + WIRE_DELAY_PER_METRE.value * settings.length + RETIMER_LATENCY.value * settings.retimers;
     const bandwidth = settings.bandwidth ?? width * count * protocol.laneRate.value * (settings.efficiency ?? protocol.efficiency.value);
     const estimates = this.estimatesOf(protocol, settings);
@@ -367,7 +378,7 @@ export class FabricResolver {
     };
     this.links.push(link);
     a.links.push(link);
-    if (b !== a) b.links.push(link);
+    b.links.push(link);
   }
 
   /** The estimated figures a link rests on; one list per protocol and kind of settings, shared by its links. */
@@ -572,6 +583,6 @@ export class FabricResolver {
       this.reporter.sink.report({ file: this.file, span: decl.bound.unit.span, code: 'unit', message: '`expect oversubscription` takes a plain ratio, such as `2.5`' });
       return undefined;
     }
-    return readQuantity(decl.bound, METRICS[metric], `\`expect ${metric}\``, this.reporter);
+    return readQuantity(decl.bound, METRICS[metric], `\`expect ${metric}\``, this.reporter, metric === 'utilization' || metric === 'mfu' ? SHARE : ZERO_OR_MORE);
   }
 }

@@ -96,8 +96,18 @@ export function exampleOf(dimension: Dimension): string {
   return EXAMPLES[dimension];
 }
 
+/**
+ * Every printed figure is finite. A figure that cannot be computed is a diagnostic saying why
+ * (`value-range`), never `Infinity` or `NaN` in a table: reaching here with one is a bug.
+ */
+export function assertFinite(value: number, what: string): number {
+  if (!Number.isFinite(value)) throw new RangeError(`${what} is ${value}; a figure that cannot be computed needs a diagnostic, not a printed value`);
+  return value;
+}
+
 /** Chooses a readable unit: `145 ns`, `1.2 ms`, `93 GB/s`, `64 GiB`. */
 export function formatQuantity(value: number, dimension: Dimension): string {
+  assertFinite(value, `the ${dimension} to print`);
   const fixed = (x: number) => {
     const rounded = Number(x.toPrecision(4));
     return String(rounded);
@@ -135,6 +145,7 @@ export function formatQuantity(value: number, dimension: Dimension): string {
 
 /** Formats a value in a unit the user wrote (`145 ns` for a bound written in ns). */
 export function formatIn(value: number, unit: string): string {
+  assertFinite(value, `the figure to print in ${unit || 'a plain ratio'}`);
   const definition = UNITS.get(unit);
   if (!definition) return String(value);
   const scaled = Number((value / definition.factor).toPrecision(4));

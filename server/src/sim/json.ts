@@ -1,4 +1,7 @@
-/** The simulation as the JSON report of §10 (lines 1-based, SI units, GB/s for bandwidths). */
+/**
+ * The simulation as the JSON report of §10 (lines 1-based, SI units, GB/s for bandwidths). Every
+ * figure is asserted finite: JSON would write `Infinity` and `NaN` as `null`, a silent lie.
+ */
 import type { CheckResult } from '../model/check.js';
 import { lanesUsed, staticOversubscription } from '../model/checks.js';
 import { diagnosticToJson, type SourceLookup } from '../model/locate.js';
@@ -7,9 +10,10 @@ import { busFactor, routePlan } from './collectives.js';
 import type { LatencyReport, SimulationReport } from './report.js';
 import type { FabricModel } from '../model/types.js';
 import { didYouMean } from '../model/suggest.js';
+import { assertFinite } from '../model/units.js';
 import { collectAssumptions } from './assumptions.js';
 import type { Network } from './network.js';
-import type { Simulation } from './simulate.js';
+import type { Simulation, StepResult } from './simulate.js';
 
 export function sourceLookup(check: CheckResult): SourceLookup {
   const sources = new Map<string, SourceFile>(check.program.files.map((f) => [f.source.path, f.source]));
@@ -18,6 +22,14 @@ export function sourceLookup(check: CheckResult): SourceLookup {
 }
 
 const GB = 1e9;
+
+const finiteOrNull = (value: number | null, what: string) => (value === null ? null : assertFinite(value, what));
+
+function finiteAlternatives(alternatives: StepResult['alternatives']): Record<string, number> {
+  const result: Record<string, number> = {};
+  for (const [algorithm, time] of Object.entries(alternatives)) result[algorithm] = assertFinite(time, "an alternative's time");
+  return result;
+}
 
 export function toReport(check: CheckResult, simulation: Simulation | undefined): SimulationReport {
   const sources = sourceLookup(check);
@@ -43,32 +55,32 @@ export function toReport(check: CheckResult, simulation: Simulation | undefined)
       model: d.array.model.name,
       lanesUsed: lanesUsed(d),
       lanesTotal: d.array.spec.lanes?.value ?? 0,
-      oversubscription: staticOversubscription(d) ?? null,
+      oversubscription: finiteOrNull(staticOversubscription(d) ?? null, "a switch's oversubscription"),
     }));
   if (!simulation) return report;
   report.workloads = simulation.workloads.map((w) => ({
     name: w.name,
     line: lineOf(fabric.file, fabric.workloads.get(w.name)!.origin.span.start),
-    time_s: w.time,
+    time_s: assertFinite(w.time, "a workload's time"),
     steps: w.steps.map((step) => {
       const s = step.statement;
       const compute = s.type === 'compute' || s.type === 'train' || s.type === 'serve';
       const bytes = compute ? 0 : s.bytes;
-      const algbw = compute || !(step.time > 0) ? null : bytes / step.time / GB;
+      const algbw = compute || !(step.time > 0) ? null : assertFinite(bytes / step.time / GB, "a step's algbw");
       return {
         op: s.type,
         line: lineOf(fabric.file, s.span.start),
         algorithm: step.algorithm,
-        bytes,
+        bytes: assertFinite(bytes, "a step's size"),
         ranks: step.ranks,
-        time_s: step.time,
+        time_s: assertFinite(step.time, "a step's time"),
         algbw_GBps: algbw,
-        busbw_GBps: algbw === null ? null : algbw * busFactor(s.type, step.ranks),
+        busbw_GBps: algbw === null ? null : assertFinite(algbw * busFactor(s.type, step.ranks), "a step's busbw"),
         bottleneck: step.bottleneck,
-        alternatives: step.alternatives as Record<string, number>,
+        alternatives: finiteAlternatives(step.alternatives),
         phase: step.phase,
-        latency_s: step.latency,
-        transfer_s: step.transfer,
+        latency_s: assertFinite(step.latency, "a step's latency"),
+        transfer_s: assertFinite(step.transfer, "a step's transfer time"),
         ...(step.train ? { train: step.train } : {}),
         ...(step.serve ? { serve: step.serve } : {}),
       };
@@ -77,9 +89,9 @@ export function toReport(check: CheckResult, simulation: Simulation | undefined)
   report.expectations = simulation.expectations.map((result) => ({
     line: lineOf(result.expectation.file, result.expectation.decl.span.start),
     metric: result.expectation.metric,
-    actual: result.actual,
+    actual: finiteOrNull(result.actual, 'a measured value'),
     unit: result.expectation.unit,
-    bound: result.expectation.bound,
+    bound: assertFinite(result.expectation.bound, "an expectation's bound"),
     comparison: result.expectation.comparison,
     pass: result.pass,
   }));
@@ -88,9 +100,14 @@ export function toReport(check: CheckResult, simulation: Simulation | undefined)
     return {
       name: link.name,
       line: lineOf(link.file, link.decl.span.start),
-      bandwidth: link.bandwidth,
-      latency_s: link.latency,
-      peakUtilization: { forward: peak.forward, backward: peak.backward, workload: peak.workload, line: peak.span ? lineOf(fabric.file, peak.span.start) : null },
+      bandwidth: assertFinite(link.bandwidth, "a link's bandwidth"),
+      latency_s: assertFinite(link.latency, "a link's latency"),
+      peakUtilization: {
+        forward: assertFinite(peak.forward, "a link's utilization"),
+        backward: assertFinite(peak.backward, "a link's utilization"),
+        workload: peak.workload,
+        line: peak.span ? lineOf(fabric.file, peak.span.start) : null,
+      },
     };
   });
   return report;
@@ -110,5 +127,5 @@ export function toLatencyReport(fabric: FabricModel, network: Network, fromName:
   if (!route) return { error: `no route from ${fromName} to ${toName}: only switches forward, and no chain of switches joins them` };
   const assumptions = collectAssumptions(fabric, [routePlan(network, route)]);
   const { path, pathLinks } = network.reportedPath(route);
-  return { from: fromName, to: toName, latency_s: route.latencyPs / 1e12, hops: pathLinks.length, path: path.map((d) => d.name), paths: route.paths, assumptions };
+  return { from: fromName, to: toName, latency_s: assertFinite(route.latencyPs / 1e12, 'a path latency'), hops: pathLinks.length, path: path.map((d) => d.name), paths: route.paths, assumptions };
 }

@@ -135,11 +135,9 @@ export class Network {
       const b = this.switchIndex[link.b.id];
       if (a >= 0 && b >= 0) {
         this.fabricInternal[r] = this.fabricInternal[r + 1] = 1;
-        if (a !== b) {
-          switchLinks.push(link);
-          this.edgeStart[a + 1]++;
-          this.edgeStart[b + 1]++;
-        }
+        switchLinks.push(link);
+        this.edgeStart[a + 1]++;
+        this.edgeStart[b + 1]++;
       }
     }
     memories.forEach((memory, i) => {
@@ -451,7 +449,7 @@ export class Network {
     if (!this.isSwitch(source)) {
       for (const link of source.links) {
         const other = link.a === source ? link.b : link.a;
-        if (other !== source && !this.isSwitch(other)) result[other.id] = Math.min(result[other.id], this.linkLatencyPs[link.id]);
+        if (!this.isSwitch(other)) result[other.id] = Math.min(result[other.id], this.linkLatencyPs[link.id]);
       }
     }
     return result;

@@ -7,7 +7,7 @@ import { declarationHead, linkHead, staticOversubscription } from '../model/chec
 import { agree, DiagnosticSink, sortDiagnostics } from '../model/diagnostics.js';
 import type { FileAccess } from '../model/program.js';
 import type { Device, Expectation, FabricModel, ResolvedStatement } from '../model/types.js';
-import { formatIn, formatQuantity } from '../model/units.js';
+import { assertFinite, formatIn, formatQuantity } from '../model/units.js';
 import type { DiagnosticData, Span } from '../syntax/source.js';
 import { collectAssumptions } from './assumptions.js';
 import { CANDIDATES, planCollective, planTransfer, ranksOf, routePlan, type Collective, type Plan } from './collectives.js';
@@ -133,8 +133,21 @@ export class Simulator {
     this.unconstrained = Float64Array.from(this.network.capacities, (c, r) => (this.network.fabricInternal[r] ? Infinity : c));
   }
 
-  private report(span: Span, code: 'unreachable' | 'feature-unsupported' | 'inc-opportunity' | 'ring-order', message: string, data?: DiagnosticData): void {
+  private report(span: Span, code: 'unreachable' | 'feature-unsupported' | 'inc-opportunity' | 'ring-order' | 'value-range', message: string, data?: DiagnosticData): void {
     this.sink.report({ file: this.fabric.file, span, code, message, data });
+  }
+
+  /**
+   * A figure too large to compute: the statement is reported and not counted. The ranges of the
+   * quantities (model/ranges.ts) keep every figure finite, so this guards the arithmetic, not the
+   * input: no table or report ever shows `Infinity` or `NaN` in its place.
+   */
+  private reportIncomputable(statement: Leaf): void {
+    this.report(
+      statement.span,
+      'value-range',
+      `the time of this \`${statement.type}\` cannot be computed: it exceeds the largest figure a number can hold; give it a smaller size, or its path more bandwidth`,
+    );
   }
 
   private aloneRun(plan: Plan): RunTogether {
@@ -164,8 +177,13 @@ export class Simulator {
         continue;
       }
       const alone = this.aloneRun(plan);
+      if (!Number.isFinite(alone.times[0])) continue;
       candidates.set(algorithm, { plan, alone });
       alternatives[algorithm] = alone.times[0];
+    }
+    if (candidates.size === 0) {
+      this.reportIncomputable(statement);
+      return { statement, plan: null, alternatives: {} };
     }
     const fastest = [...candidates.keys()].reduce<AlgorithmName | undefined>(
       (best, algorithm) => (best === undefined || alternatives[algorithm]! < alternatives[best]! ? algorithm : best),
@@ -230,6 +248,8 @@ export class Simulator {
     const real = (runnable.length === 1 && runnable[0].alone) || runTogether(runnable.map((p) => p.plan), this.network.capacities);
     const free = runTogether(runnable.map((p) => p.plan), this.unconstrained);
     const byStatement = new Map<Planned, number>(runnable.map((p, i) => [p, i]));
+    /** The plans whose time counts: a step that cannot be computed loads no link either. */
+    const counted: Plan[] = [];
     const steps = planned.map((p): StepResult => {
       const statement = p.statement;
       const base = { statement, phase, alternatives: p.alternatives };
@@ -242,14 +262,19 @@ export class Simulator {
       if (i === undefined) return { ...base, algorithm: null, ranks, time: 0, latency: 0, transfer: 0, bottleneck: null, failed: true };
       const plan = runnable[i].plan;
       const time = real.times[i];
+      const slowdown = free.times[i] > 0 ? time / free.times[i] : 1;
+      if (![time, plan.latency, real.transfers[i], slowdown].every(Number.isFinite)) {
+        this.reportIncomputable(statement);
+        return { ...base, algorithm: null, ranks, time: 0, latency: 0, transfer: 0, bottleneck: null, failed: true };
+      }
+      counted.push(plan);
       const last = real.outcomes[i].reduce<EntityOutcome | undefined>((worst, o) => (!worst || o.finish > worst.finish ? o : worst), undefined);
       const bottleneck = last && last.bottleneck >= 0 && real.transfers[i] > plan.latency ? this.network.resourceName(last.bottleneck) : null;
-      const slowdown = free.times[i] > 0 ? time / free.times[i] : 1;
       if (last && slowdown >= this.fabric.settings.overload_threshold) this.reportOverload(last, slowdown, statement, workload);
       return { ...base, algorithm: plan.algorithm, ranks, time, latency: plan.latency, transfer: real.transfers[i], bottleneck, failed: false };
     });
     const phaseTime = steps.reduce((max, s) => Math.max(max, s.time), 0);
-    this.recordUtilization(runnable.map((p) => p.plan), phaseTime, workload, planned[0]?.statement.span ?? null, peaks);
+    this.recordUtilization(counted, phaseTime, workload, planned[0]?.statement.span ?? null, peaks);
     return steps;
   }
 
@@ -317,7 +342,8 @@ export class Simulator {
     carrying.forEach((r) => {
       const carried = bytes[r];
       bytes[r] = 0;
-      const utilization = carried / (this.network.capacities[r] * phaseTime);
+      // Divided one at a time: the product of a small capacity and a short phase could underflow to 0.
+      const utilization = carried / this.network.capacities[r] / phaseTime;
       const peak = peaks[r >> 1];
       const key = r % 2 === 0 ? 'forward' : 'backward';
       if (utilization > peak[key]) {
@@ -339,7 +365,9 @@ export class Simulator {
       workload.statements.forEach((statement, phase) => {
         const planned = leaves(statement).map((leaf) => this.planStatement(leaf));
         const phaseSteps = this.runPhaseOf(planned, phase, workload.name, peaks);
-        time += phaseSteps.reduce((max, s) => Math.max(max, s.time), 0);
+        // From quantities within their ranges a step takes far less than 1e200 s: no workload has
+        // the 1e100 steps it would take for the sum to overflow.
+        time = assertFinite(time + phaseSteps.reduce((max, s) => Math.max(max, s.time), 0), "a workload's time");
         steps.push(...phaseSteps);
       });
       workloads.push({ name: workload.name, time, steps });

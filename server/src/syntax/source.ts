@@ -13,10 +13,12 @@ export type DiagnosticCode =
   | 'unknown-name'
   | 'duplicate-name'
   | 'unit'
+  | 'value-range'
   | 'index-range'
   | 'model-kind'
   | 'protocol-unsupported'
   | 'lane-width'
+  | 'link-endpoints'
   | 'lane-budget'
   | 'port-budget'
   | 'capacity'
@@ -44,10 +46,12 @@ export const SEVERITY_OF: Record<DiagnosticCode, Severity> = {
   'unknown-name': 'error',
   'duplicate-name': 'error',
   unit: 'error',
+  'value-range': 'error',
   'index-range': 'error',
   'model-kind': 'error',
   'protocol-unsupported': 'error',
   'lane-width': 'error',
+  'link-endpoints': 'error',
   'lane-budget': 'error',
   'port-budget': 'error',
   capacity: 'error',
