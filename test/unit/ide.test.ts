@@ -162,3 +162,38 @@ describe('ide: navigation', () => {
     assert.deepEqual(prepareRename(own, found.occurrence), { span: found.occurrence.span, placeholder: 'sx' });
   });
 });
+
+describe('ide: AI workloads', () => {
+  const TRAIN = `fabric pod {
+  gpu acc[8] : b200
+  switch sx : scorpio_x
+  for i in 0..7 { link acc[i] <-> sx : pcie6 x16 }
+  workload pretrain {
+    train llama3_70b over acc[*] { tp: 8  seq: 4096  global_batch: 8  recompute: full }
+  }
+}
+`;
+
+  it('describes a transformer: N and N_act counted by §13.1, FLOPs per token, weights in bf16', () => {
+    // A = 2·8192² + 2·8192·8·128 = 150,994,944; M = 3·8192·28,672 = 704,643,072; 80 layers;
+    // E = 128,256 · 8,192 twice: N = 80 · 855,638,016 + 2,101,346,304 = 70,552,387,584.
+    const text = hoverText(TRAIN.replace('train llama3_70b', 'train <|>llama3_70b'))!;
+    assert.match(text, /^\*\*transformer llama3_70b\*\* — dense \(built in\)/);
+    assert.match(text, /N = 70\.6 B parameters; N_act = 70\.6 B per token/);
+    // 2N bytes = 141,104,775,168 B = 131.4 GiB.
+    assert.match(text, /weights in bf16: 131\.4 GiB/);
+  });
+
+  it('puts tokens/s, MFU and the share waiting on the fabric after a train statement, and the breakdown on its hover', () => {
+    const { check: result, report } = analysed(TRAIN);
+    const [hint] = inlayHints(result, report, false, TRAIN.indexOf('workload'), TRAIN.length);
+    const train = report.workloads[0].steps[0].train!;
+    assert.equal(hint.offset, TRAIN.indexOf('recompute: full }') + 'recompute: full }'.length);
+    assert.match(hint.label, /^[\d.]+ ktok\/s · MFU [\d.]+ % · [\d.]+ % on the fabric$/);
+    assert.ok(hint.label.includes(`MFU ${(train.mfu * 100).toFixed(1)} %`));
+    const text = hoverText(TRAIN.replace('train llama3_70b', '<|>train llama3_70b'))!;
+    assert.match(text, /^\*\*train\*\* in workload `pretrain`/);
+    assert.match(text, /Step .*, 8 micro-batches: compute .* · tp .*/);
+    assert.match(text, /\| 0 \| 80 \| .* of 178\.8 GiB \|/);
+  });
+});

@@ -12,7 +12,9 @@ import { DIMENSION_NAMES, UNITS, formatQuantity, toSI } from '../model/units.js'
 import { collectAssumptions } from '../sim/assumptions.js';
 import { accessLatency, routePlan, type Plan } from '../sim/collectives.js';
 import type { Network } from '../sim/network.js';
-import type { SimulationReport, StepReport } from '../sim/report.js';
+import type { ServeReport, SimulationReport, StepReport, TrainReport } from '../sim/report.js';
+import { forwardFlopsPerToken, parameterCounts, trainingFlopsPerToken } from '../model/transformer-params.js';
+import type { ResolvedTransformer } from '../model/types.js';
 import { loneFlow } from '../sim/simulate.js';
 import type { Expression } from '../syntax/ast.js';
 import { findAt, type Found } from '../syntax/find.js';
@@ -89,6 +91,12 @@ function hover(found: Found, context: HoverContext): string | undefined {
     }
     case 'link':
       return fabric ? hoverLink(fabric.links.filter((l) => l.decl === found.decl), context) : undefined;
+    case 'transformer-decl':
+    case 'transformer-ref': {
+      const name = found.kind === 'transformer-decl' ? found.decl.name.text : found.name.text;
+      const transformer = fabric?.transformers.get(name);
+      return transformer ? hoverTransformer(transformer) : undefined;
+    }
     case 'statement':
       return hoverStatement(context.lineOf(found.statement.span.start), context);
     case 'workload':
@@ -298,5 +306,52 @@ function hoverStatement(line: number, context: HoverContext): string | undefined
   if (steps.length === 0) return context.report && !context.stale ? undefined : ['*Simulating…*'].join('\n');
   const [{ workload, step }] = steps;
   const title = `**${step.op}**${step.algorithm && step.algorithm !== 'direct' ? ` — ${step.algorithm}` : ''} in workload \`${workload}\`${steps.length > 1 ? ` (this line runs ${steps.length} times; the first shown)` : ''}`;
-  return [title, '', describeStep(step), ...simulationNote(context), ...(context.report!.assumptions.length ? ['', `*${context.report!.assumptions.length} estimated figure${context.report!.assumptions.length === 1 ? '' : 's'} behind these numbers; see \`fabric simulate\` or the report.*`] : [])].join('\n');
+  const body = step.train ? describeTrain(step.train, step.time_s) : step.serve ? describeServe(step.serve) : [describeStep(step)];
+  return [title, '', ...body, ...simulationNote(context), ...(context.report!.assumptions.length ? ['', `*${context.report!.assumptions.length} estimated figure${context.report!.assumptions.length === 1 ? '' : 's'} behind these numbers; see \`fabric simulate\` or the report.*`] : [])].join('\n');
+}
+
+const count = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(n >= 1e11 ? 0 : 1)} B` : `${(n / 1e6).toFixed(1)} M`);
+
+/** N, N_act, training FLOPs per token at 4,096 tokens and the weights in bf16 (§13.1). */
+function hoverTransformer(transformer: ResolvedTransformer): string {
+  const s = transformer.shape;
+  const { total, active } = parameterCounts(s);
+  const kind = s.experts > 0 ? `mixture of experts, ${s.experts} experts, ${s.topK} per token` : 'dense';
+  const lines = [
+    `**transformer ${transformer.name}** — ${kind}${transformer.builtin ? ' (built in)' : ''}`,
+    '',
+    `- ${s.layers} layers, hidden ${s.hidden}, ${s.heads} heads (${s.kvHeads} key-value), MLP ${s.experts > 0 ? s.expertFfn : s.ffn}${s.gated ? ' gated' : ''}, vocabulary ${s.vocab}`,
+    `- N = ${count(total)} parameters; N_act = ${count(active)} per token`,
+    `- training: ${trainingFlopsPerToken(s, 4096).toExponential(3)} FLOPs per token at 4,096 tokens (forward ${forwardFlopsPerToken(s, 4096).toExponential(3)})`,
+    `- weights in bf16: ${formatQuantity(2 * total, 'size')}`,
+  ];
+  if (transformer.doc) lines.push('', transformer.doc);
+  return lines.join('\n');
+}
+
+const tokens = (value: number) => formatQuantity(value, 'tokens');
+
+function describeTrain(train: TrainReport, step: number): string[] {
+  const b = train.breakdown_s;
+  const part = (name: keyof TrainReport['breakdown_s']) => `${name} ${time(b[name])} (${percent(b[name] / step)})`;
+  const stages = train.stages.slice(0, 8).map((s) => `| ${s.stage} | ${s.layers} | ${time(s.time_s)} | ${formatQuantity(s.memory_bytes.total, 'size')}${s.memory_bytes.capacity === null ? '' : ` of ${formatQuantity(s.memory_bytes.capacity, 'size')}`} |`);
+  return [
+    `**${tokens(train.tokens_per_s)}** · MFU ${percent(train.mfu)} · ${percent(train.waiting_on_fabric)} of the step waiting on the fabric`,
+    '',
+    `Step ${time(step)}, ${train.micro_batches} micro-batches: ${(['compute', 'tp', 'ep', 'pp', 'bubble', 'dp'] as const).filter((name) => b[name] > 0).map(part).join(' · ')}`,
+    '',
+    '| stage | layers | t_k | memory per rank |',
+    '|---|---|---|---|',
+    ...stages,
+    ...(train.stages.length > 8 ? [`| … ${train.stages.length - 8} more | | | |`] : []),
+  ];
+}
+
+function describeServe(serve: ServeReport): string[] {
+  const stage = serve.stages[0];
+  return [
+    `**${tokens(serve.tokens_per_s)}** (${tokens(serve.tokens_per_s_per_accelerator)} per accelerator) · TTFT ${time(serve.ttft_s)} · TPOT ${time(serve.tpot_s)}`,
+    '',
+    `Memory per rank: ${formatQuantity(stage.memory_bytes.total, 'size')}${stage.memory_bytes.capacity === null ? '' : ` of ${formatQuantity(stage.memory_bytes.capacity, 'size')}`} (weights ${formatQuantity(stage.memory_bytes.weights, 'size')}, KV cache ${formatQuantity(stage.memory_bytes.kv_cache ?? 0, 'size')})`,
+  ];
 }

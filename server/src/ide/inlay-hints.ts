@@ -84,6 +84,29 @@ function describe(step: StepReport, workload: string): string {
   return `Simulated time of \`${step.op}\`${algorithm} in workload \`${workload}\`: ${time(step.time_s)} = latency ${time(step.latency_s)} + transfer ${time(step.transfer_s)}${bottleneck}.`;
 }
 
+const percent = (ratio: number) => `${(ratio * 100).toFixed(1)} %`;
+const tokens = (value: number) => formatQuantity(value, 'tokens');
+
+/** A train or serve step's headline (§13.5): tokens/s with MFU and the share waiting on the fabric, or TTFT and TPOT. */
+function headlineOf(step: StepReport, workload: string, stale: boolean): { label: string; tooltip: string } | undefined {
+  const note = stale ? '\n\n*From the simulation of an earlier version of this file; updating…*' : '';
+  if (step.train) {
+    const t = step.train;
+    return {
+      label: `${tokens(t.tokens_per_s)} · MFU ${percent(t.mfu)} · ${percent(t.waiting_on_fabric)} on the fabric`,
+      tooltip: `Training \`${t.transformer}\` in workload \`${workload}\`: ${tokens(t.tokens_per_s)} (${tokens(t.tokens_per_s_per_accelerator)} per accelerator), a step of ${time(step.time_s)}, MFU ${percent(t.mfu)}; ${percent(t.waiting_on_fabric)} of the step the accelerators wait on the fabric.${note}`,
+    };
+  }
+  if (step.serve) {
+    const s = step.serve;
+    return {
+      label: `${tokens(s.tokens_per_s)} · TTFT ${time(s.ttft_s)} · TPOT ${time(s.tpot_s)}`,
+      tooltip: `Serving \`${s.transformer}\` in workload \`${workload}\`: ${tokens(s.tokens_per_s)} (${tokens(s.tokens_per_s_per_accelerator)} per accelerator), time to first token ${time(s.ttft_s)}, ${time(s.tpot_s)} per output token.${note}`,
+    };
+  }
+  return undefined;
+}
+
 /**
  * The report gives each step its line, not its column: a line holding one statement takes all
  * of that line's steps (a loop runs it several times); a line holding several takes them in
@@ -104,6 +127,11 @@ function timeHints(fabric: A.FabricDecl, report: SimulationReport, stale: boolea
       const assigned = leaves.length === 1 ? [steps] : steps.length === leaves.length ? steps.map((step) => [step]) : [];
       assigned.forEach((runs, i) => {
         const leaf = leaves[i];
+        const headline = runs[0] && headlineOf(runs[0], item.name.text, stale);
+        if (headline) {
+          if (!stale || runs[0].op === leaf.type) hints.push({ offset: leaf.span.end, ...headline });
+          return;
+        }
         // A compute step repeats the time written; a step with no algorithm failed (its diagnostic says why).
         const simulated = runs.filter((s) => s.op !== 'compute' && s.algorithm !== null);
         if (leaf.type === 'compute' || simulated.length === 0) return;

@@ -15,7 +15,9 @@ export type Found =
   | { kind: 'workload'; decl: A.WorkloadDecl; span: Span }
   | { kind: 'workload-ref'; name: A.Name; span: Span }
   | { kind: 'quantity'; quantity: A.Quantity; span: Span }
-  | { kind: 'expect'; decl: A.ExpectDecl; span: Span };
+  | { kind: 'expect'; decl: A.ExpectDecl; span: Span }
+  | { kind: 'transformer-decl'; decl: A.TransformerDecl; span: Span }
+  | { kind: 'transformer-ref'; name: A.Name; span: Span };
 
 const inside = (span: Span, offset: number) => span.start <= offset && offset <= span.end;
 
@@ -78,7 +80,15 @@ function inStatement(statement: A.Statement, offset: number): Found | undefined 
     case 'read':
     case 'write':
       return inQuantity(statement.size, offset) ?? inRefs([statement.device, ...statement.by], offset) ?? { kind: 'statement', statement, span: statement.span };
+    case 'train':
+    case 'serve':
+      if (inside(statement.transformer.span, offset)) return { kind: 'transformer-ref', name: statement.transformer, span: statement.transformer.span };
+      return inRefs(statement.ranks, offset) ?? { kind: 'statement', statement, span: statement.span };
   }
+}
+
+function inTransformer(decl: A.TransformerDecl, offset: number): Found | undefined {
+  return inside(decl.span, offset) ? { kind: 'transformer-decl', decl, span: decl.name.span } : undefined;
 }
 
 function inItem(item: A.Item, offset: number): Found | undefined {
@@ -107,7 +117,7 @@ function inItem(item: A.Item, offset: number): Found | undefined {
       }
       return undefined;
     case 'expect':
-      if (item.metric.text === 'time' && item.subject[0] && inside(item.subject[0].name.span, offset)) {
+      if (['time', 'throughput', 'mfu', 'ttft', 'tpot'].includes(item.metric.text) && item.subject[0] && inside(item.subject[0].name.span, offset)) {
         return { kind: 'workload-ref', name: item.subject[0].name, span: item.subject[0].name.span };
       }
       return inQuantity(item.bound, offset) ?? inRefs([...item.subject, ...(item.target ?? [])], offset) ?? { kind: 'expect', decl: item, span: item.span };
@@ -115,6 +125,8 @@ function inItem(item: A.Item, offset: number): Found | undefined {
       return inAttributes(item.attributes, offset);
     case 'model':
       return inModel(item, offset);
+    case 'transformer':
+      return inTransformer(item, offset);
     case 'let':
       return undefined;
   }
@@ -129,6 +141,10 @@ function inModel(decl: A.ModelDecl, offset: number): Found | undefined {
 export function findAt(tree: A.FileNode, offset: number): Found | undefined {
   for (const model of tree.models) {
     const found = inModel(model, offset);
+    if (found) return found;
+  }
+  for (const transformer of tree.transformers) {
+    const found = inTransformer(transformer, offset);
     if (found) return found;
   }
   for (const fabric of tree.fabrics) {
