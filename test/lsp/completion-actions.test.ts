@@ -136,7 +136,7 @@ describe('completion and code actions over LSP', () => {
 
   it('offers the algorithms a statement takes, metrics after `expect`, comparisons after the pair', async () => {
     assert.deepEqual(labels(await completeAt(statement('allgather 1 MiB over acc using <|>'))), ['ring', 'hypercast', 'auto']);
-    assert.deepEqual(labels(await completeAt(item('expect <|>'))), ['latency', 'bandwidth', 'time', 'utilization', 'oversubscription']);
+    assert.deepEqual(labels(await completeAt(item('expect <|>'))), ['latency', 'bandwidth', 'time', 'utilization', 'oversubscription', 'throughput', 'mfu', 'ttft', 'tpot']);
     assert.deepEqual(labels(await completeAt(item('expect latency acc[0] -> pool <|>'))), ['<', '<=', '>', '>=', '==']);
   });
 

@@ -54,7 +54,7 @@ interface Case {
 const SIZE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'KiB', 'MiB', 'GiB', 'TiB'];
 const TIME_UNITS = ['ps', 'ns', 'us', 'µs', 'ms', 's'];
 const COMPARISONS = ['<', '<=', '>', '>=', '=='];
-const STATEMENTS = ['compute', 'allreduce', 'reducescatter', 'allgather', 'alltoall', 'broadcast', 'flow', 'read', 'write', 'parallel', 'for'];
+const STATEMENTS = ['compute', 'allreduce', 'reducescatter', 'allgather', 'alltoall', 'broadcast', 'flow', 'read', 'write', 'parallel', 'for', 'train', 'serve'];
 
 const cases: Case[] = [
   // Keywords and snippets where an item or a statement starts.
@@ -62,7 +62,7 @@ const cases: Case[] = [
   { name: 'a keyword being typed', text: item('sw<|>'), has: ['switch', 'switch tier'], replaced: 'sw' },
   { name: 'the next item after a complete one', text: item('gpu g : gpu_ualink li<|>'), has: ['link', 'gpu'], replaced: 'li' },
   { name: 'items of a link loop', text: item('for j in 0..3 { <|> }'), exactly: ['link', 'allocate', 'for', 'link loop'], has: [] },
-  { name: 'file items', text: '<|>', exactly: ['import', 'model', 'fabric'], has: [] },
+  { name: 'file items', text: '<|>', exactly: ['import', 'model', 'transformer', 'fabric'], has: [] },
   { name: 'statements', text: statement('<|>'), has: STATEMENTS, not: ['gpu', 'link', 'expect', 'switch tier'] },
   { name: 'statements in parallel', text: statement('parallel { <|> }'), has: STATEMENTS, not: ['using', 'gpu'] },
 
@@ -78,6 +78,12 @@ const cases: Case[] = [
   { name: 'devices and groups in a group, not the group itself', text: item('group g = acc[0], <|>'), has: ['acc', 'sx', 'pool', 'tp'], not: ['g'] },
   { name: 'constants in a constant, not itself', text: item('let M = <|>'), exactly: ['N'], has: [] },
   { name: 'devices and groups after `over`', text: statement('allreduce 512 MiB over <|>'), has: ['acc', 'sx', 'pool', 'tp'] },
+  { name: 'transformers after `train`', text: statement('train <|>'), kind: 'model', has: ['llama3_70b', 'llama3_405b', 'mixtral_8x7b'], not: ['acc', 'gpu_ualink'] },
+  { name: '`over` after a served transformer', text: statement('serve llama3_8b <|>'), exactly: ['over'], has: [] },
+  { name: 'train attributes', text: statement('train llama3_8b over acc { <|> }'), kind: 'attribute', has: ['tp', 'pp', 'dp', 'ep', 'seq', 'global_batch', 'zero', 'recompute', 'order'], not: ['batch', 'prompt'] },
+  { name: 'serve attributes', text: statement('serve llama3_8b over acc { tp: 2 <|> }'), kind: 'attribute', has: ['pp', 'replicas', 'batch', 'prompt', 'output', 'kv_cache'], not: ['tp', 'seq'] },
+  { name: 'transformer attributes', text: 'transformer t { <|> }', kind: 'attribute', has: ['layers', 'hidden', 'heads', 'kv_heads', 'ffn', 'vocab', 'experts', 'top_k'] },
+  { name: 'a workload named like a statement word is a name', text: item('workload train { <|> }'), has: STATEMENTS },
   { name: 'devices only for a broadcast root', text: statement('broadcast 1 GiB from <|>'), has: ['acc', 'pool'], not: ['tp'] },
   { name: 'devices after a flow size', text: statement('flow 1 GiB <|>'), has: ['acc', 'pool'], not: ['GiB', 'tp'] },
   { name: 'loop variables in a statement loop', text: statement('for l in 1..4 { allreduce 1 MiB over acc[<|>'), exactly: ['l', 'N'], has: [] },
@@ -129,7 +135,7 @@ const cases: Case[] = [
   { name: 'broadcast algorithms', text: statement('broadcast 1 GiB from acc[0] to acc using <|>'), exactly: ['ring', 'tree', 'hypercast', 'auto'], has: [] },
   { name: '`of` after an allocation size', text: item('allocate 64 GiB <|>'), exactly: ['of'], has: [] },
   { name: '`by` after a read source', text: statement('read 64 B from pool <|>'), exactly: ['by'], has: [] },
-  { name: 'metrics after `expect`', text: item('expect <|>'), kind: 'metric', exactly: ['latency', 'bandwidth', 'time', 'utilization', 'oversubscription'], has: [] },
+  { name: 'metrics after `expect`', text: item('expect <|>'), kind: 'metric', exactly: ['latency', 'bandwidth', 'time', 'utilization', 'oversubscription', 'throughput', 'mfu', 'ttft', 'tpot'], has: [] },
   { name: '`->` in a latency expectation', text: item('expect latency acc[0] <|>'), exactly: ['->'], has: [] },
   { name: 'comparisons after the pair', text: item('expect latency acc[0] -> pool <|>'), kind: 'operator', exactly: COMPARISONS, has: [] },
   { name: 'comparisons after a workload', text: item('expect time step <|>'), exactly: COMPARISONS, has: [] },

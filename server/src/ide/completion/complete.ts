@@ -6,6 +6,7 @@
  * reason; models, ports and constant values come from the last check of the text.
  */
 import type { CheckResult } from '../../model/check.js';
+import { parameterCounts } from '../../model/transformer-params.js';
 import { itemsOf, modelsOf, type Knowledge } from './items.js';
 import type { CompletionItem, Completions } from './slots.js';
 import { locate, slotsOf, Walker } from './walker.js';
@@ -27,7 +28,7 @@ export function complete(text: string, offset: number, check?: CheckResult): Com
 
   const { models, modelKind } = modelsOf(check, walker.declarations.models);
   const loopVariables = stack.flatMap((frame) => ('variable' in frame && frame.variable ? [frame.variable] : []));
-  const knowledge: Knowledge = { declarations: walker.declarations, loopVariables, models, modelKind, fabric: check?.fabric };
+  const knowledge: Knowledge = { declarations: walker.declarations, loopVariables, models, modelKind, fabric: check?.fabric, transformers: transformersOf(check) };
   // Right after a `:` (a completion trigger), the item brings the space the file's style puts there.
   const spaced = cursor.replace.start === offset && text[offset - 1] === ':';
   const seen = new Set<string>();
@@ -41,4 +42,15 @@ export function complete(text: string, offset: number, check?: CheckResult): Com
     }
   }
   return { replace: cursor.replace, items };
+}
+
+/** The transformers a `train` or `serve` may name, with their size: the resolved ones, else the catalog's names. */
+function transformersOf(check: CheckResult | undefined): Map<string, string> {
+  const known = new Map<string, string>();
+  for (const [name, transformer] of check?.fabric?.transformers ?? []) {
+    const { total, active } = parameterCounts(transformer.shape);
+    known.set(name, `transformer · ${(total / 1e9).toFixed(1)} B parameters${active < total ? `, ${(active / 1e9).toFixed(1)} B active` : ''}`);
+  }
+  for (const decl of check?.catalog.tree.transformers ?? []) if (!known.has(decl.name.text)) known.set(decl.name.text, 'transformer');
+  return known;
 }

@@ -156,7 +156,7 @@ export function fabricItem(r: Reader, keyword: IToken): never {
     case 'expect': {
       const metric = r.expect(T.Identifier, [{ type: 'metrics' }]).image;
       const comparisons: Follow = { slots: [{ type: 'operators', words: COMPARISONS }], complete: false };
-      if (metric === 'time') {
+      if (['time', 'throughput', 'mfu', 'ttft', 'tpot'].includes(metric)) {
         r.expect(T.AnyWord, [{ type: 'workloads' }]);
         r.endWith(comparisons);
       } else if (METRICS[metric]?.pair) {
@@ -227,6 +227,13 @@ export function statement(r: Reader, keyword: IToken): never {
       throw GIVE_UP;
     case 'for':
       loopHead(r);
+      throw GIVE_UP;
+    case 'train':
+    case 'serve':
+      r.expect(T.AnyWord, [{ type: 'transformers' }]);
+      r.endWith(keywords('over'));
+      r.expect(T.Over);
+      selectorList(r, ITEM_ENDS);
       throw GIVE_UP;
     default:
       // `parallel` goes on with a block.

@@ -21,6 +21,8 @@ export interface Knowledge {
   modelKind: (name: string) => DeviceKind | undefined;
   models: Map<string, { kind?: DeviceKind; detail: string; doc?: string }>;
   fabric?: FabricModel;
+  /** Transformers by name, with their size. */
+  transformers?: Map<string, string>;
 }
 
 const LINK_LOOP: CompletionItem = {
@@ -98,6 +100,9 @@ const KEYWORD_DETAILS: Record<string, string> = {
   read: 'read SIZE from DEVICE by SEL',
   write: 'write SIZE to DEVICE by SEL',
   parallel: 'parallel { statements run together }',
+  transformer: 'transformer NAME { layers: … hidden: … heads: … vocab: … }',
+  train: 'train TRANSFORMER over SEL { tp: … pp: … dp: * seq: … global_batch: … }',
+  serve: 'serve TRANSFORMER over SEL { tp: … batch: … prompt: … output: … }',
 };
 
 export function itemsOf(slot: Slot, knowledge: Knowledge): CompletionItem[] {
@@ -143,6 +148,8 @@ export function itemsOf(slot: Slot, knowledge: Knowledge): CompletionItem[] {
     }
     case 'workloads':
       return declarations.workloads.map((label) => ({ label, kind: 'workload' }));
+    case 'transformers':
+      return [...(knowledge.transformers ?? new Map())].map(([label, detail]): CompletionItem => ({ label, kind: 'model', detail }));
     case 'keys':
       return keysOf(slot.owner, knowledge.modelKind)
         .filter(({ key }) => !slot.taken.includes(key))

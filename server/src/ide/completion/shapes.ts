@@ -7,6 +7,8 @@ import { attributeKeysFor, LINK_ATTRIBUTES, SETTINGS_ATTRIBUTES } from '../../mo
 import { isKind } from '../../model/models.js';
 import type { DeviceSpec, Settings } from '../../model/types.js';
 import type { Dimension } from '../../model/units.js';
+import { SERVE_KEYS, TRAIN_KEYS } from '../../model/transformer-statements.js';
+import { describeTransformerKey, TRANSFORMER_KEYS } from '../../model/transformers.js';
 import type { Owner } from './slots.js';
 
 export const ALGORITHM_DOCS: Record<string, string> = {
@@ -24,6 +26,10 @@ export const METRICS: Record<string, { detail: string; pair: boolean }> = {
   time: { detail: 'expect time WORKLOAD OP TIME', pair: false },
   utilization: { detail: 'expect utilization SEL OP PERCENT', pair: false },
   oversubscription: { detail: 'expect oversubscription SEL OP RATIO', pair: false },
+  throughput: { detail: 'expect throughput WORKLOAD OP TOKENS/S (its train or serve statement)', pair: false },
+  mfu: { detail: 'expect mfu WORKLOAD OP PERCENT (its train statement)', pair: false },
+  ttft: { detail: 'expect ttft WORKLOAD OP TIME (its serve statement)', pair: false },
+  tpot: { detail: 'expect tpot WORKLOAD OP TIME (its serve statement)', pair: false },
 };
 
 /** The units a number may take, and whether it may stand without one. */
@@ -40,6 +46,10 @@ export const METRIC_BOUNDS: Record<string, NumberForm> = {
   time: measured('time'),
   utilization: { dimension: 'ratio', bare: false },
   oversubscription: WHOLE,
+  throughput: measured('tokens'),
+  mfu: { dimension: 'ratio', bare: false },
+  ttft: measured('time'),
+  tpot: measured('time'),
 };
 
 /** The shape of an attribute's value, for what to offer after its `:`. */
@@ -116,6 +126,11 @@ export function keysOf(owner: Owner, modelKind: (name: string) => DeviceKind | u
       return Object.entries(LINK_ATTRIBUTES).map(([key, { describe }]) => ({ key, detail: describe }));
     case 'settings':
       return Object.entries(SETTINGS_ATTRIBUTES).map(([key, { describe }]) => ({ key, detail: describe }));
+    case 'transformer':
+      return TRANSFORMER_KEYS.map((key) => ({ key, detail: describeTransformerKey(key)! }));
+    case 'train':
+    case 'serve':
+      return Object.entries(owner.type === 'train' ? TRAIN_KEYS : SERVE_KEYS).map(([key, { describe }]) => ({ key, detail: describe }));
     default: {
       const kind = ownerKind(owner, modelKind);
       return kind ? attributeKeysFor(kind).map((key) => ({ key, detail: (DEVICE_SHAPES as Record<string, Shape>)[key].detail })) : [];

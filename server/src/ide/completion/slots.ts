@@ -45,7 +45,7 @@ export interface Completions {
   items: CompletionItem[];
 }
 
-export type Owner = { type: 'device'; kind: DeviceKind } | { type: 'model'; base: string } | { type: 'link' } | { type: 'settings' };
+export type Owner = { type: 'device'; kind: DeviceKind } | { type: 'model'; base: string } | { type: 'link' } | { type: 'settings' } | { type: 'transformer' | 'train' | 'serve' };
 
 export type ItemsOf = 'file' | 'fabric' | 'loop' | 'statements';
 
@@ -58,6 +58,7 @@ export type Slot =
   | { type: 'integers'; loopVariables: boolean; exclude?: string }
   | { type: 'models'; kind?: DeviceKind }
   | { type: 'workloads' }
+  | { type: 'transformers' }
   | { type: 'keys'; owner: Owner; taken: readonly string[] }
   | { type: 'protocols'; exclude: readonly string[] }
   | { type: 'widths'; protocol: string; ends: readonly string[] }

@@ -10,10 +10,10 @@ import { isKind } from '../../model/models.js';
 import { attributes, fabricItem, statement } from './grammar.js';
 import { is, Reader, Stop, type ItemsOf, type Owner, type Slot } from './slots.js';
 
-const FILE_ITEMS = ['import', 'model', 'fabric'];
-const FABRIC_ITEMS = ['gpu', 'cpu', 'switch', 'memory', 'link', 'for', 'group', 'allocate', 'workload', 'expect', 'settings', 'let', 'model'];
+const FILE_ITEMS = ['import', 'model', 'transformer', 'fabric'];
+const FABRIC_ITEMS = ['gpu', 'cpu', 'switch', 'memory', 'link', 'for', 'group', 'allocate', 'workload', 'expect', 'settings', 'let', 'model', 'transformer'];
 const LOOP_ITEMS = ['link', 'allocate', 'for'];
-const STATEMENTS = ['compute', 'allreduce', 'reducescatter', 'allgather', 'alltoall', 'broadcast', 'flow', 'read', 'write', 'parallel', 'for'];
+const STATEMENTS = ['compute', 'allreduce', 'reducescatter', 'allgather', 'alltoall', 'broadcast', 'flow', 'read', 'write', 'parallel', 'for', 'train', 'serve'];
 export const ITEM_KEYWORDS: Record<ItemsOf, readonly string[]> = { file: FILE_ITEMS, fabric: FABRIC_ITEMS, loop: LOOP_ITEMS, statements: STATEMENTS };
 
 type Frame =
@@ -78,9 +78,11 @@ export class Walker {
 
   private startsItem(index: number): boolean {
     const token = this.tokens[index];
+    const previous = this.tokens[index - 1];
+    // v2's words start an item only where no name is expected (`workload train { … }` names one).
+    if (is(token, T.ContextualWord)) return !is(previous, T.ReservedWord) && !is(previous, T.ContextualWord) && !is(previous, T.Colon) && this.top.type !== 'attributes';
     if (!is(token, T.ReservedWord)) return false;
     // Model names and algorithms may be reserved words: `gpu g : gpu`, `model link : gpu`.
-    const previous = this.tokens[index - 1];
     if (is(previous, T.Colon) || is(previous, T.Model) || is(previous, T.Using)) return false;
     // Attribute keys may be too (`memory: 256 GiB`).
     return this.top.type !== 'attributes' || !is(this.tokens[index + 1], T.Colon);
@@ -95,7 +97,7 @@ export class Walker {
   private blockOf(frame: Frame): Frame {
     const [first, ...rest] = frame.item;
     const word = first?.image;
-    if (!first || !is(first, T.ReservedWord) || frame.type === 'attributes' || frame.type === 'skip') return { type: 'skip', item: [] };
+    if (!first || !(is(first, T.ReservedWord) || is(first, T.ContextualWord)) || frame.type === 'attributes' || frame.type === 'skip') return { type: 'skip', item: [] };
     if (isKind(word)) return { type: 'attributes', owner: { type: 'device', kind: word }, item: [] };
     switch (word) {
       case 'fabric':
@@ -106,6 +108,10 @@ export class Walker {
         return { type: 'attributes', owner: { type: 'link' }, item: [] };
       case 'settings':
         return { type: 'attributes', owner: { type: 'settings' }, item: [] };
+      case 'transformer':
+      case 'train':
+      case 'serve':
+        return { type: 'attributes', owner: { type: word }, item: [] };
       case 'for':
         return { type: frame.type === 'statements' ? 'statements' : 'loop', variable: rest[0]?.image, item: [] };
       case 'workload':
