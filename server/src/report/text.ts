@@ -87,8 +87,8 @@ function memory(bytes: StageMemory): string {
 }
 
 function exchangeRows(exchanges: ExchangeReport[]): string[] {
-  const rows = exchanges.map((x) => [x.part, x.kind, size(x.bytes), `${x.ranks} × ${x.groups}`, x.algorithm ?? '', time(x.time_s), String(x.count), x.bottleneck ?? (x.time_s > 0 ? 'latency' : '')]);
-  return table(['part', 'exchange', '>bytes', '>ranks × groups', 'algorithm', '>time once', '>per step', 'bottleneck'], rows);
+  const rows = exchanges.map((x) => [x.stage === null ? 'all' : String(x.stage), x.part, x.kind, size(x.bytes), `${x.ranks} × ${x.groups}`, x.algorithm ?? '', time(x.time_s), String(x.count), x.bottleneck ?? (x.time_s > 0 ? 'latency' : '')]);
+  return table(['>stage', 'part', 'exchange', '>bytes', '>ranks × groups', 'algorithm', '>time once', '>per step', 'bottleneck'], rows);
 }
 
 /** A train statement: the headline, the breakdown of the step, each stage, each distinct exchange. */

@@ -44,6 +44,8 @@ export interface ExchangeReport {
   kind: string;
   /** What the exchange is for: `tp`, `ep`, `pp`, `dp`, `dp-zero3`, `kv`. */
   part: string;
+  /** The pipeline stage whose exchange it is; null for the data-parallel phase, which holds every stage. */
+  stage: number | null;
   bytes: number;
   /** Ranks per group (2 for a send or a read), and the groups running at once. */
   ranks: number;

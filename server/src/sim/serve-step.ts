@@ -38,8 +38,8 @@ export function simulateServe(statement: Serve, log: ExchangeLog, fabric: Fabric
     const logits = k === pp - 1 ? 2 * shape.vocab * h : 0;
     const exchanges = (tokens: number, runs: number) => {
       let time = 0;
-      if (tp > 1) time += 2 * layers.length * log.time('tp', { kind: 'allreduce', bytes: tokens * h * 2, groups: tpGroups(k), algorithm }, 2 * layers.length * runs).time;
-      if (k < pp - 1) time += log.time('pp', { kind: 'send', bytes: (tokens * h * 2) / tp, groups: sends(k), algorithm }, runs).time;
+      if (tp > 1) time += 2 * layers.length * log.time('tp', { kind: 'allreduce', bytes: tokens * h * 2, groups: tpGroups(k), algorithm }, 2 * layers.length * runs, k).time;
+      if (k < pp - 1) time += log.time('pp', { kind: 'send', bytes: (tokens * h * 2) / tp, groups: sends(k), algorithm }, runs, k).time;
       return time;
     };
     // Prefill: causal attention at a mean context P/2; logits only for each sequence's last prompt token.
@@ -56,7 +56,7 @@ export function simulateServe(statement: Serve, log: ExchangeLog, fabric: Fabric
     if (kvCache === 'hbm') memoryBound = (weights + kv) / compute.hbm;
     else {
       const readers = range(replicas).flatMap((r) => range(tp).map((t) => [device(t, k, r), kvCache]));
-      memoryBound = Math.max(weights / compute.hbm, log.time('kv', { kind: 'read', bytes: kv, groups: readers, algorithm }, output).time);
+      memoryBound = Math.max(weights / compute.hbm, log.time('kv', { kind: 'read', bytes: kv, groups: readers, algorithm }, output, k).time);
     }
     const decode = Math.max(decodeFlops / compute.flops, memoryBound) + exchanges(b, output);
     const weightsHeld = 2 * (held.dense + held.expert);

@@ -119,17 +119,18 @@ export class ExchangeLog {
   constructor(private readonly timer: ExchangeTimer) {}
 
   /** One run's timing; `runs` is how many times the step performs it (it adds up over calls). */
-  time(part: string, exchange: FabricExchange, runs: number): ExchangeTiming {
+  time(part: string, exchange: FabricExchange, runs: number, stage: number | null): ExchangeTiming {
     const timing = this.timer.time(exchange);
     if (timing.problem) this.problem ??= timing.problem;
     if (runs > 0 && timing.groups > 0 && exchange.bytes > 0) {
-      const key = `${part} ${exchange.kind} ${exchange.bytes} ${exchange.groups[0]?.map((d) => d.id).join(',')}`;
+      const key = `${part} ${stage} ${exchange.kind} ${exchange.bytes} ${exchange.groups[0]?.map((d) => d.id).join(',')}`;
       const known = this.entries.get(key);
       if (known) known.count += runs;
       else
         this.entries.set(key, {
           kind: exchange.kind,
           part,
+          stage,
           bytes: exchange.bytes,
           ranks: timing.ranks,
           groups: timing.groups,

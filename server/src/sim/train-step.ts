@@ -69,25 +69,25 @@ function stepOf(statement: Train, config: TrainConfig, log: ExchangeLog) {
     if (tp > 1) {
       const groups = tpGroups(k);
       if (config.sequenceParallel) {
-        tpTime += tpRuns * log.time('tp', { kind: 'allgather', bytes: x, groups, algorithm }, tpRuns * m).time;
-        tpTime += tpRuns * log.time('tp', { kind: 'reducescatter', bytes: x, groups, algorithm }, tpRuns * m).time;
+        tpTime += tpRuns * log.time('tp', { kind: 'allgather', bytes: x, groups, algorithm }, tpRuns * m, k).time;
+        tpTime += tpRuns * log.time('tp', { kind: 'reducescatter', bytes: x, groups, algorithm }, tpRuns * m, k).time;
       } else {
-        tpTime += tpRuns * log.time('tp', { kind: 'allreduce', bytes: x, groups, algorithm }, tpRuns * m).time;
+        tpTime += tpRuns * log.time('tp', { kind: 'allreduce', bytes: x, groups, algorithm }, tpRuns * m, k).time;
       }
     }
     let epTime = 0;
     const moeLayers = layers.filter((layer) => isMoeLayer(shape, layer)).length;
     if (ep > 1 && moeLayers > 0) {
       const runs = 4 * moeLayers;
-      epTime = runs * log.time('ep', { kind: 'alltoall', bytes: (T * shape.topK * h * 2) / tp, groups: epGroups(k), algorithm }, runs * m).time;
+      epTime = runs * log.time('ep', { kind: 'alltoall', bytes: (T * shape.topK * h * 2) / tp, groups: epGroups(k), algorithm }, runs * m, k).time;
     }
     let ppTime = 0;
     const activation = (T * h * 2) / tp;
-    if (k < pp - 1) ppTime += v * log.time('pp', { kind: 'send', bytes: activation, groups: sends(k, k + 1), algorithm }, v * m).time;
-    if (k > 0) ppTime += v * log.time('pp', { kind: 'send', bytes: activation, groups: sends(k, k - 1), algorithm }, v * m).time;
+    if (k < pp - 1) ppTime += v * log.time('pp', { kind: 'send', bytes: activation, groups: sends(k, k + 1), algorithm }, v * m, k).time;
+    if (k > 0) ppTime += v * log.time('pp', { kind: 'send', bytes: activation, groups: sends(k, k - 1), algorithm }, v * m, k).time;
     let zero3 = 0;
     if (config.zero === 3 && dp > 1) {
-      const gather = log.time('dp-zero3', { kind: 'allgather', bytes: 2 * (held[k].dense + held[k].expert), groups: dpGroups(k), algorithm }, 2 * m).time;
+      const gather = log.time('dp-zero3', { kind: 'allgather', bytes: 2 * (held[k].dense + held[k].expert), groups: dpGroups(k), algorithm }, 2 * m, k).time;
       zero3 = Math.max(0, gather - forward) + Math.max(0, gather - backward);
     }
     const compute = forward + backward + recompute;
@@ -108,7 +108,7 @@ function stepOf(statement: Train, config: TrainConfig, log: ExchangeLog) {
     const groupBytes = [...dense.flatMap((list, k) => list.map(() => 2 * held[k].dense)), ...expert.flatMap((list, k) => list.map(() => 2 * held[k].expert))];
     const bytes = Math.max(...groupBytes);
     const perStage = (kind: 'allreduce' | 'reducescatter' | 'allgather') => {
-      const timing = log.time('dp', { kind, bytes, groups, groupBytes, algorithm }, 1);
+      const timing = log.time('dp', { kind, bytes, groups, groupBytes, algorithm }, 1, null);
       const times = stages.map(() => 0);
       timing.groupTimes.forEach((time, i) => (times[stageOf[i]] = Math.max(times[stageOf[i]], time)));
       return times;
