@@ -18,7 +18,7 @@ const broken = readdirSync('examples/broken').filter((name) => name.endsWith('.f
 const SEVERITY: Record<string, string> = { oversubscription: 'warning', reach: 'warning', 'unused-device': 'warning', 'duplicate-member': 'warning', 'link-overload': 'warning', 'inc-opportunity': 'hint', 'ring-order': 'hint' };
 const ALL_CODES = [
   'syntax', 'unknown-name', 'duplicate-name', 'unit', 'index-range', 'model-kind', 'protocol-unsupported', 'lane-width', 'lane-budget',
-  'port-budget', 'capacity', 'unreachable', 'feature-unsupported', 'expectation-failed', 'import-cycle', 'import-missing', 'limit',
+  'port-budget', 'capacity', 'unreachable', 'feature-unsupported', 'expectation-failed', 'import-cycle', 'import-missing', 'import-kind', 'limit',
   'oversubscription', 'link-overload', 'reach', 'unused-device', 'duplicate-member', 'inc-opportunity', 'ring-order',
 ];
 
@@ -30,7 +30,7 @@ describe('fabric check', () => {
     assert.match(result.stdout, new RegExp(`checked ${examples.length} files: 0 errors, 0 warnings, 0 hints`));
   });
 
-  it('has a broken example for each of the 24 diagnostic codes', () => {
+  it('has a broken example for each of the 25 diagnostic codes', () => {
     assert.deepEqual(ALL_CODES.filter((code) => !broken.includes(`${code}.fabric`)), []);
   });
 

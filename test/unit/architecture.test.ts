@@ -4,8 +4,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 
-const layers = ['syntax', 'model', 'sim', 'report', 'cli', 'lsp'];
-const rank: Record<string, number> = { syntax: 0, model: 1, sim: 2, report: 3, cli: 4, lsp: 4 };
+const layers = ['syntax', 'model', 'sim', 'report', 'disk', 'cli', 'lsp'];
+const rank: Record<string, number> = { syntax: 0, model: 1, sim: 2, report: 3, disk: 4, cli: 5, lsp: 5 };
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
