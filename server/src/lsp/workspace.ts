@@ -15,6 +15,7 @@ import type { SimulationReport } from '../sim/report.js';
 import type { Diagnostic, SourceFile } from '../syntax/source.js';
 import { uriOfPath } from './catalog-file.js';
 import { toLspDiagnostic, uriToPath } from './convert.js';
+import { importsLeavingWorkspace } from './import-reach.js';
 import type { RenderJob } from './report-render.js';
 import { SimulationRunner, type RunOutcome } from './simulation-runner.js';
 
@@ -269,6 +270,9 @@ export class Workspace {
       list.push(diagnostic);
     };
     for (const diagnostic of diagnostics) add(diagnostic.file, toLspDiagnostic(diagnostic, (path) => sources.get(path)));
+    if (state.check) {
+      for (const [file, warnings] of importsLeavingWorkspace(state.check.program, this.roots)) for (const warning of warnings) add(file, warning);
+    }
     this.publish(state.uri, byFile);
   }
 
