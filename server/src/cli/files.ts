@@ -30,6 +30,15 @@ export function refuseFabricOutput(out: string): void {
   if (isFabricPath(out)) throw new UsageError(`--out ${out} names a .fabric file, which a report never overwrites; end --out in .html, .svg or .json`);
 }
 
+/** The path with symbolic links resolved; the path itself if that fails (the write then says why). */
+function realPathOf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
 function statOf(path: string): Stats | undefined {
   try {
     return statSync(path);
@@ -46,7 +55,7 @@ export function writeOutput(out: string, text: string, reads: string[]): void {
   refuseFabricOutput(out);
   const existing = statOf(out);
   // Through a symbolic link, the file replaced is the one it points to, as a plain write would.
-  const target = existing ? realpathSync(out) : out;
+  const target = existing ? realPathOf(out) : out;
   if (isFabricPath(target)) throw new UsageError(`--out ${out} leads to ${target}, a .fabric file, which a report never overwrites; choose another path`);
   if (existing?.isDirectory()) throw new UsageError(`cannot write ${out}: it is a directory`);
   if (existing && !existing.isFile()) throw new UsageError(`cannot write ${out}: it is ${kindOf(existing)}, not a regular file; leave out --out to write the report to standard output`);
