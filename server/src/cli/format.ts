@@ -59,6 +59,7 @@ const RULE_DESCRIPTIONS: Record<DiagnosticCode, string> = {
   'expectation-failed': 'An expectation does not hold.',
   'import-cycle': 'Files import each other.',
   'import-missing': 'An imported file cannot be read.',
+  'import-kind': 'An import names something other than a .fabric file.',
   limit: 'The fabric exceeds a configured size limit.',
   oversubscription: 'A switch is statically oversubscribed beyond the limit.',
   'link-overload': 'A link slows a workload down.',

@@ -2,20 +2,20 @@
  * The `fabric` command line (§10). The only layer besides the language server that touches the
  * file system and the process: it reads files and hands their text to the pure core.
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { catalog, checkText } from '../model/check.js';
 import { DEFAULT_LIMITS, type Limits } from '../model/limits.js';
-import type { FileAccess } from '../model/program.js';
 import { sourceLookup, toLatencyReport, toReport } from '../sim/json.js';
 import { Network } from '../sim/network.js';
 import { simulateSource } from '../sim/simulate.js';
 import type { Diagnostic, SourceFile } from '../syntax/source.js';
+import { diskAccess, readInput, refuseFabricOutput, writeOutput } from './files.js';
 import { formatJson, formatSarif, formatText, summarize, type CheckedFile } from './format.js';
 import { formatLatency, formatSimulation } from '../report/text.js';
 import { buildReportData } from '../report/data.js';
 import { renderReportPage, type ReportTheme } from '../report/html.js';
 import { layoutTopology } from '../report/layout.js';
 import { renderTopologyDocument } from '../report/svg.js';
+import { UsageError } from './usage-error.js';
 
 declare const FABRIC_VERSION: string;
 const VERSION = typeof FABRIC_VERSION === 'string' ? FABRIC_VERSION : '0.0.0-dev';
@@ -42,9 +42,6 @@ const LIMIT_FLAGS: Record<string, keyof Limits> = {
   '--max-import-depth': 'maxImportDepth',
   '--max-file-size': 'maxFileSize',
 };
-
-/** A user mistake: one line on stderr and exit code 2, never a stack trace. */
-class UsageError extends Error {}
 
 interface Arguments {
   positional: string[];
@@ -117,40 +114,6 @@ function parseArguments(args: string[], shape: CommandShape): Arguments {
 /** Paths use `/` inside the core, whatever the platform. */
 const toCorePath = (path: string) => path.replace(/\\/g, '/');
 
-function readUserFile(path: string): string {
-  let isDirectory = false;
-  try {
-    isDirectory = statSync(path).isDirectory();
-  } catch (error) {
-    throw new UsageError(`cannot read ${path}: ${describeFsError(error)}`);
-  }
-  if (isDirectory) throw new UsageError(`${path} is a directory; pass .fabric files, e.g. ${path.replace(/\/$/, '')}/*.fabric`);
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read ${path}: ${describeFsError(error)}`);
-  }
-}
-
-function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a directory';
-  if (code === 'ENOTDIR') return 'a part of the path is a file, not a directory';
-  return (error as Error).message;
-}
-
-const diskAccess: FileAccess = {
-  read(path) {
-    try {
-      return statSync(path).isFile() ? readFileSync(path, 'utf8') : undefined;
-    } catch {
-      return undefined;
-    }
-  },
-};
-
 function exitCode(diagnostics: Diagnostic[], maxWarnings?: number): number {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
@@ -159,7 +122,7 @@ function exitCode(diagnostics: Diagnostic[], maxWarnings?: number): number {
 
 function runCheck(args: string[]): number {
   const options = parseArguments(args, { name: 'check', formats: ['text', 'json', 'sarif'], flags: ['--no-simulate', '--max-warnings'], positional: 'at least one FILE', minimum: 1, maximum: Infinity });
-  const texts = options.positional.map((file) => ({ path: toCorePath(file), text: readUserFile(file) }));
+  const texts = options.positional.map((file) => ({ path: toCorePath(file), text: readInput(file, options.limits) }));
   const sources = new Map<string, SourceFile>();
   const builtins = catalog();
   sources.set(builtins.source.path, builtins.source);
@@ -181,7 +144,7 @@ function runCheck(args: string[]): number {
 function runSimulate(args: string[]): number {
   const options = parseArguments(args, { name: 'simulate', formats: ['text', 'json'], flags: [], positional: 'one FILE', minimum: 1, maximum: 1 });
   const path = toCorePath(options.positional[0]);
-  const { check, simulation } = simulateSource(path, readUserFile(options.positional[0]), diskAccess, { limits: options.limits });
+  const { check, simulation } = simulateSource(path, readInput(options.positional[0], options.limits), diskAccess, { limits: options.limits });
   const report = toReport(check, simulation);
   if (options.format === 'json') process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else {
@@ -195,7 +158,7 @@ function runLatency(args: string[]): number {
   const options = parseArguments(args, { name: 'latency', formats: ['text', 'json'], flags: [], positional: 'FILE FROM TO', minimum: 3, maximum: 3 });
   const [file, from, to] = options.positional;
   const path = toCorePath(file);
-  const check = checkText(path, readUserFile(file), diskAccess, { limits: options.limits });
+  const check = checkText(path, readInput(file, options.limits), diskAccess, { limits: options.limits });
   const errors = check.diagnostics.filter((d) => d.severity === 'error');
   if (!check.fabric) throw new UsageError(`${file} declares no fabric`);
   const result = toLatencyReport(check.fabric, new Network(check.fabric), from, to);
@@ -224,14 +187,17 @@ function reportFormat(options: Arguments): string {
 
 async function runReport(args: string[]): Promise<number> {
   const options = parseArguments(args, { name: 'report', formats: ['html', 'svg', 'json'], flags: ['--out', '--theme'], positional: 'one FILE, or two to compare', minimum: 1, maximum: 2 });
+  if (options.out !== undefined) refuseFabricOutput(options.out);
   const format = reportFormat(options);
   if (format === 'svg' && options.positional.length > 1) throw new UsageError('an SVG holds one topology; pass one FILE, or use --format html to compare two');
-  const texts = options.positional.map((file) => ({ path: toCorePath(file), text: readUserFile(file) }));
+  const texts = options.positional.map((file) => ({ path: toCorePath(file), text: readInput(file, options.limits) }));
   const diagnostics: Diagnostic[] = [];
   const reports = [];
+  const reads: string[] = [];
   for (const { path, text } of texts) {
     const { check, simulation } = simulateSource(path, text, diskAccess, { limits: options.limits });
     diagnostics.push(...check.diagnostics);
+    reads.push(...check.program.files.map((file) => file.source.path));
     const data = buildReportData(check, simulation);
     reports.push({ data, layout: format === 'json' ? undefined : await layoutTopology(data) });
   }
@@ -241,11 +207,7 @@ async function runReport(args: string[]): Promise<number> {
   else output = renderReportPage(reports.map((r) => ({ data: r.data, layout: r.layout! })), { theme: options.theme });
   if (options.out === undefined) process.stdout.write(output);
   else {
-    try {
-      writeFileSync(options.out, output);
-    } catch (error) {
-      throw new UsageError(`cannot write ${options.out}: ${describeFsError(error)}`);
-    }
+    writeOutput(options.out, output, reads);
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     process.stderr.write(`fabric: wrote ${options.out}${errors > 0 ? ` (the input has ${errors} error${errors === 1 ? '' : 's'}; run \`fabric check\` to see them)` : ''}\n`);
   }

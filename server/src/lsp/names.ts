@@ -68,8 +68,8 @@ function programsReaching(workspace: Workspace, own: ProgramNames, symbol: NameS
   const limits = { ...DEFAULT_LIMITS, ...workspace.settings.limits };
   for (const path of paths) {
     if (programs.has(path)) continue;
-    const text = workspace.files.read(path);
-    if (text === undefined || !words.some((word) => text.includes(word))) continue;
+    const text = workspace.files.read(path, limits.maxFileSize);
+    if (typeof text !== 'string' || !words.some((word) => text.includes(word))) continue;
     // Diagnostics of files that are not open are not this request's business.
     const program = loadProgram(path, text, workspace.files, limits, new DiagnosticSink());
     if (reaches(program.files)) programs.set(path, namesOf({ program, catalog: catalog() }));

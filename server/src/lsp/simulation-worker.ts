@@ -3,9 +3,10 @@
  * wait behind it; so does the report's layout when a report view or an export asks for it. An
  * edit that makes a running simulation stale terminates this worker.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
+import { readRegularFile } from '../disk/read.js';
 import type { Limits } from '../model/limits.js';
+import type { FileAccess } from '../model/program.js';
 import { toReport } from '../sim/json.js';
 import type { SimulationReport } from '../sim/report.js';
 import { simulateSource } from '../sim/simulate.js';
@@ -29,15 +30,8 @@ export type SimulationAnswer =
   | { id: number; error: string };
 
 parentPort?.on('message', async (job: SimulationJob) => {
-  const files = {
-    read(path: string): string | undefined {
-      if (path in job.overlays) return job.overlays[path];
-      try {
-        return statSync(path).isFile() ? readFileSync(path, 'utf8') : undefined;
-      } catch {
-        return undefined;
-      }
-    },
+  const files: FileAccess = {
+    read: (path, maxCharacters) => (path in job.overlays ? job.overlays[path] : readRegularFile(path, maxCharacters)),
   };
   let answer: SimulationAnswer;
   try {

@@ -3,10 +3,10 @@
  * once), the simulation (in a worker, right after, cancelled by the next edit), the diagnostics
  * published for each file, and which documents import which files.
  */
-import { readFileSync, statSync } from 'node:fs';
 import type { ClientCapabilities, Connection, Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import type { RenderedReport } from '../../../shared/protocol.js';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { readRegularFile } from '../disk/read.js';
 import { checkText, type CheckResult } from '../model/check.js';
 import type { Limits } from '../model/limits.js';
 import type { FileAccess } from '../model/program.js';
@@ -15,6 +15,7 @@ import type { SimulationReport } from '../sim/report.js';
 import type { Diagnostic, SourceFile } from '../syntax/source.js';
 import { uriOfPath } from './catalog-file.js';
 import { toLspDiagnostic, uriToPath } from './convert.js';
+import { importsLeavingWorkspace } from './import-reach.js';
 import type { RenderJob } from './report-render.js';
 import { SimulationRunner, type RunOutcome } from './simulation-runner.js';
 
@@ -75,13 +76,9 @@ export class Workspace {
 
   /** Open documents win over the disk, so unsaved edits to an imported file count. */
   readonly files: FileAccess = {
-    read: (path) => {
+    read: (path, maxCharacters) => {
       for (const state of this.documents.values()) if (state.path === path) return state.document.getText();
-      try {
-        return statSync(path).isFile() ? readFileSync(path, 'utf8') : undefined;
-      } catch {
-        return undefined;
-      }
+      return readRegularFile(path, maxCharacters);
     },
   };
 
@@ -125,7 +122,7 @@ export class Workspace {
   private refreshDependents(path: string): void {
     for (const state of this.documents.values()) {
       if (state.path === path || !state.check) continue;
-      if (state.check.program.files.some((file) => file.source.path === path) || state.check.diagnostics.some((d) => d.code === 'import-missing')) {
+      if (state.check.program.files.some((file) => file.source.path === path) || state.check.diagnostics.some((d) => d.code === 'import-missing' || d.code === 'import-kind')) {
         // Its own text did not change, so its version did not either: force the check, and
         // stop a simulation that read the old file.
         state.checkedVersion = undefined;
@@ -266,11 +263,15 @@ export class Workspace {
     for (const file of state.check?.program.files ?? []) sources.set(file.source.path, file.source);
     if (state.check) sources.set(state.check.catalog.source.path, state.check.catalog.source);
     const byFile = new Map<string, LspDiagnostic[]>([[state.uri, []]]);
-    for (const diagnostic of diagnostics) {
-      const uri = diagnostic.file === state.path ? state.uri : uriOfPath(diagnostic.file);
+    const add = (file: string, diagnostic: LspDiagnostic) => {
+      const uri = file === state.path ? state.uri : uriOfPath(file);
       let list = byFile.get(uri);
       if (!list) byFile.set(uri, (list = []));
-      list.push(toLspDiagnostic(diagnostic, (path) => sources.get(path)));
+      list.push(diagnostic);
+    };
+    for (const diagnostic of diagnostics) add(diagnostic.file, toLspDiagnostic(diagnostic, (path) => sources.get(path)));
+    if (state.check) {
+      for (const [file, warnings] of importsLeavingWorkspace(state.check.program, this.roots)) for (const warning of warnings) add(file, warning);
     }
     this.publish(state.uri, byFile);
   }

@@ -11,7 +11,7 @@ import { runStaticChecks } from './checks.js';
 import { DiagnosticSink, sortDiagnostics } from './diagnostics.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { modelSources, resolveModels } from './models.js';
-import { loadProgram, type FileAccess, type Program } from './program.js';
+import { loadProgram, type FileAccess, type FileText, type Program } from './program.js';
 import { FabricResolver } from './resolve.js';
 import { resolveTransformers, transformerSources } from './transformers.js';
 import type { FabricModel } from './types.js';
@@ -42,7 +42,7 @@ const constantFreeCount = (sink: DiagnosticSink, file: string): CountEvaluator =
   return (expression) => scope.evaluate(expression);
 };
 
-export function checkText(path: string, text: string, files: FileAccess, options: CheckOptions = {}): CheckResult {
+export function checkText(path: string, text: FileText, files: FileAccess, options: CheckOptions = {}): CheckResult {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const sink = new DiagnosticSink();
   const builtins = catalog();

@@ -1,6 +1,7 @@
 /**
  * Loads a file and everything it imports through the file access the entry point provides,
- * reporting `import-missing`, `import-cycle` and the file-size and import-depth limits.
+ * reporting `import-missing`, `import-kind`, `import-cycle` and the file-size and import-depth
+ * limits.
  */
 import type { FileNode } from '../syntax/ast.js';
 import { parse, type ParseResult } from '../syntax/parse.js';
@@ -8,10 +9,33 @@ import type { DiagnosticSink } from './diagnostics.js';
 import type { Limits } from './limits.js';
 import { resolveRelative } from './paths.js';
 
-export interface FileAccess {
-  /** The file's text, or undefined when it cannot be read. */
-  read(path: string): string | undefined;
+/** A file left unread: it cannot be opened (`cause` says why, e.g. "no such file"), or it is not a regular file (`kind` says what it is, e.g. "a directory"). */
+export type Unreadable = { unreadable: 'missing'; cause: string } | { unreadable: 'not-a-file'; kind: string };
+
+/** A file left unread because its size alone puts it over the file-size limit. */
+export interface Oversized {
+  oversizedBytes: number;
 }
+
+/** What an entry point has of a file: its text, or the size that kept it from reading it. */
+export type FileText = string | Oversized;
+
+/**
+ * Each UTF-8 byte sequence decodes to at most one UTF-16 unit per byte and at least one per three
+ * bytes, so a file of more than this many bytes is over a limit of `maxCharacters` for certain.
+ */
+export const maxBytesFor = (maxCharacters: number) => 3 * maxCharacters;
+
+export interface FileAccess {
+  /**
+   * The file's text, or why it was not read (undefined: there is no such file). `maxCharacters` is
+   * the file-size limit: a file of more than `maxBytesFor(maxCharacters)` bytes is left unread.
+   */
+  read(path: string, maxCharacters: number): FileText | Unreadable | undefined;
+}
+
+/** The only files an import may name: anything else is `import-kind`, unread. */
+const FABRIC_EXTENSION = '.fabric';
 
 export interface Program {
   entry: ParseResult;
@@ -19,14 +43,18 @@ export interface Program {
   files: ParseResult[];
 }
 
+const count = (n: number) => n.toLocaleString('en-US');
+
 /** Parses text, or reports that the file is over the size limit and gives an empty tree. */
-export function parseWithinLimits(path: string, text: string, limits: Limits, sink: DiagnosticSink): ParseResult {
-  if (text.length > limits.maxFileSize) {
+export function parseWithinLimits(path: string, text: FileText, limits: Limits, sink: DiagnosticSink): ParseResult {
+  if (typeof text !== 'string' || text.length > limits.maxFileSize) {
+    const size =
+      typeof text === 'string' ? `the file has ${count(text.length)} characters` : `the file's ${count(text.oversizedBytes)} bytes hold more than ${count(limits.maxFileSize)} characters`;
     sink.report({
       file: path,
       span: { start: 0, end: 0 },
       code: 'limit',
-      message: `the file has ${text.length.toLocaleString('en-US')} characters, over the limit of ${limits.maxFileSize.toLocaleString('en-US')}; split it with \`import\` or raise the file-size limit`,
+      message: `${size}, over the limit of ${count(limits.maxFileSize)}; split it with \`import\` or raise the file-size limit`,
     });
     return parse(path, '', limits);
   }
@@ -35,7 +63,7 @@ export function parseWithinLimits(path: string, text: string, limits: Limits, si
   return result;
 }
 
-export function loadProgram(entryPath: string, entryText: string, files: FileAccess, limits: Limits, sink: DiagnosticSink): Program {
+export function loadProgram(entryPath: string, entryText: FileText, files: FileAccess, limits: Limits, sink: DiagnosticSink): Program {
   const loaded = new Map<string, ParseResult>();
   const order: ParseResult[] = [];
   const entry = parseWithinLimits(entryPath, entryText, limits, sink);
@@ -45,8 +73,13 @@ export function loadProgram(entryPath: string, entryText: string, files: FileAcc
   const visit = (result: ParseResult, chain: string[]) => {
     for (const declaration of result.tree.imports) {
       const target = resolveRelative(result.source.path, declaration.path);
-      const report = (code: 'import-cycle' | 'import-missing' | 'limit', message: string) =>
+      const report = (code: 'import-cycle' | 'import-kind' | 'import-missing' | 'limit', message: string) =>
         sink.report({ file: result.source.path, span: declaration.pathSpan, code, message });
+      // Refused by its name alone, the file is never read, so no diagnostic can quote it.
+      if (!declaration.path.endsWith(FABRIC_EXTENSION)) {
+        report('import-kind', `\`${declaration.path}\` is not a .fabric file, so it was not read; import only .fabric files of models`);
+        continue;
+      }
       if (chain.includes(target)) {
         const cycle = [...chain.slice(chain.indexOf(target)), target].map(displayName).join(' → ');
         report('import-cycle', `import cycle: ${cycle}; move the shared models into a file that imports neither`);
@@ -58,9 +91,10 @@ export function loadProgram(entryPath: string, entryText: string, files: FileAcc
       }
       let imported = loaded.get(target);
       if (!imported) {
-        const text = files.read(target);
-        if (text === undefined) {
-          report('import-missing', `cannot read \`${declaration.path}\` (looked for ${target}); check the path, which is relative to this file`);
+        const text = files.read(target, limits.maxFileSize);
+        if (text === undefined || (typeof text !== 'string' && 'unreadable' in text)) {
+          if (text === undefined || text.unreadable === 'missing') report('import-missing', `cannot read \`${declaration.path}\` (looked for ${target}); check the path, which is relative to this file`);
+          else report('import-kind', `\`${declaration.path}\`${target === declaration.path ? '' : ` (${target})`} is ${text.kind}, not a regular file, so it was not read; import a .fabric file of models`);
           continue;
         }
         imported = parseWithinLimits(target, text, limits, sink);

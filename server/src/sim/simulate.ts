@@ -5,7 +5,7 @@
 import { checkText, type CheckOptions, type CheckResult } from '../model/check.js';
 import { declarationHead, linkHead, staticOversubscription } from '../model/checks.js';
 import { agree, DiagnosticSink, sortDiagnostics } from '../model/diagnostics.js';
-import type { FileAccess } from '../model/program.js';
+import type { FileAccess, FileText } from '../model/program.js';
 import type { Device, Expectation, FabricModel, ResolvedStatement } from '../model/types.js';
 import { assertFinite, formatIn, formatQuantity } from '../model/units.js';
 import type { DiagnosticData, Span } from '../syntax/source.js';
@@ -518,7 +518,7 @@ export interface SimulationOutcome {
 }
 
 /** Checks and simulates a file: every diagnostic, static ones included, sorted. */
-export function simulateSource(path: string, text: string, files: FileAccess, options: CheckOptions = {}): SimulationOutcome {
+export function simulateSource(path: string, text: FileText, files: FileAccess, options: CheckOptions = {}): SimulationOutcome {
   const check = checkText(path, text, files, options);
   // A fabric cut short at a limit is not the fabric written: its figures would mislead, and
   // simulating it could take as long as the limits allow.

@@ -27,6 +27,7 @@ export type DiagnosticCode =
   | 'expectation-failed'
   | 'import-cycle'
   | 'import-missing'
+  | 'import-kind'
   | 'limit'
   | 'oversubscription'
   | 'link-overload'
@@ -60,6 +61,7 @@ export const SEVERITY_OF: Record<DiagnosticCode, Severity> = {
   'expectation-failed': 'error',
   'import-cycle': 'error',
   'import-missing': 'error',
+  'import-kind': 'error',
   limit: 'error',
   oversubscription: 'warning',
   'link-overload': 'warning',

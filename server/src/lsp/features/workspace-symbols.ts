@@ -62,7 +62,10 @@ class SymbolIndex {
       } catch {
         continue;
       }
-      index(path, pathToUri(path), stamp, () => this.workspace.files.read(path));
+      index(path, pathToUri(path), stamp, () => {
+        const content = this.workspace.files.read(path, limits.maxFileSize);
+        return typeof content === 'string' ? content : undefined;
+      });
     }
     this.files = next;
     return [...next.values()];
