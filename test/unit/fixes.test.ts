@@ -83,4 +83,12 @@ fabric f {
     const fixes = fixesOf('fabric f {\n  gpu g\n  switch s\n  link g <-> s : pcie6 x16 { latency: 20 GB }\n}\n', 'unit');
     assert.deepEqual(fixes, [{ title: 'Change the unit to `ns`', left: [] }]);
   });
+
+  it('fixes parallelism with the degree that uses every rank, over the attribute or after the last one', () => {
+    const pod = (attributes: string) => `fabric f {\n  gpu acc[64] : gpu_ualink\n  switch sx : scorpio_x\n  for i in 0..63 { link acc[i] <-> sx : ualink x4 }\n  workload w {\n    train llama3_8b over acc[*] { ${attributes} }\n  }\n}\n`;
+    // tp 8 × pp 4 × dp 4 = 128 over 64 ranks: dp 2 uses them all.
+    assert.deepEqual(fixesOf(pod('tp: 8  pp: 4  dp: 4  seq: 4096  global_batch: 512'), 'parallelism'), [{ title: 'Use `dp: 2`', left: [] }]);
+    // 512 sequences over dp 16 × micro_batch 3 = 48: the nearest multiple is 11 × 48 = 528.
+    assert.deepEqual(fixesOf(pod('tp: 4  seq: 4096  global_batch: 512  micro_batch: 3'), 'parallelism'), [{ title: 'Use `global_batch: 528`', left: [] }]);
+  });
 });

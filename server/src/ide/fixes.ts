@@ -63,6 +63,8 @@ export function fixesFor(diagnostic: FixRequest, check: CheckResult): Fix[] {
       return algorithmFixes(check, span, data?.algorithm);
     case 'ring-order':
       return ringOrderFixes(check, span, data?.order);
+    case 'parallelism':
+      return degreeFixes(check, span, data?.degrees);
     default:
       return [];
   }
@@ -413,4 +415,37 @@ function ringOrderFixes(check: CheckResult, span: Span, order: string[] | undefi
     { title: `Order the ring by switch: ${preview}`, edits: [{ span: list, newText: selectors }], preferred: true },
     { title: `Add the group ${quoted(name)} ordered by switch, and use it`, edits: [declaration, { span: list, newText: name }], preferred: false },
   ];
+}
+
+/** The transformer statement whose text holds a span (a `parallelism` diagnostic sits on one of its attributes or its transformer's name). */
+function transformerStatementAt(check: CheckResult, span: Span): A.TransformerStatement | undefined {
+  const within = (statements: A.Statement[]): A.TransformerStatement | undefined => {
+    for (const statement of statements) {
+      if (statement.span.start > span.start || statement.span.end < span.end) continue;
+      if (statement.type === 'train' || statement.type === 'serve') return statement;
+      if (statement.type === 'parallel' || statement.type === 'for') return within(statement.statements);
+    }
+    return undefined;
+  };
+  for (const item of check.program.entry.tree.fabrics[0]?.items ?? []) {
+    const found = item.type === 'workload' ? within(item.statements) : undefined;
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Writes the degrees that work (`dp: 2`, `global_batch: 512`): over the attribute, or after the last one. */
+function degreeFixes(check: CheckResult, span: Span, degrees: Record<string, number> | undefined): Fix[] {
+  const statement = transformerStatementAt(check, span);
+  if (!degrees || !statement) return [];
+  const last = statement.attributes[statement.attributes.length - 1];
+  const edits: Fix['edits'] = [];
+  for (const [key, value] of Object.entries(degrees)) {
+    const attribute = statement.attributes.find((a) => a.key.text === key);
+    if (attribute?.value) edits.push({ span: attribute.value.span, newText: String(value) });
+    else if (last) edits.push({ span: { start: last.span.end, end: last.span.end }, newText: `  ${key}: ${value}` });
+    else return [];
+  }
+  const title = Object.entries(degrees).map(([key, value]) => `${key}: ${value}`).join(', ');
+  return [{ title: `Use ${quoted(title)}`, edits, preferred: true }];
 }
