@@ -2,7 +2,7 @@
  * Models (§4): the catalog and every model of the program, with inheritance resolved.
  * `model NAME : X` starts from X, a kind (its default model) or another model.
  */
-import type { DeviceKind, FabricDecl, ModelDecl } from '../syntax/ast.js';
+import type { DeviceKind, FabricDecl, Item, ModelDecl } from '../syntax/ast.js';
 import type { ParseResult } from '../syntax/parse.js';
 import { FileReporter, readDeviceAttributes, type CountEvaluator } from './attributes.js';
 import { CATALOG_PATH, DEFAULT_MODEL } from './catalog.js';
@@ -15,26 +15,35 @@ export function isKind(word: string): word is DeviceKind {
   return KINDS.includes(word);
 }
 
-export interface ModelSource {
+/** A declaration of a file-level kind (a model, a transformer) and the file it stands in. */
+export interface DeclarationSource<D> {
   file: string;
-  decl: ModelDecl;
+  decl: D;
 }
 
+export type ModelSource = DeclarationSource<ModelDecl>;
+
 /**
- * Every model declaration in resolution order: the catalog, then the program's files from the
+ * Every declaration of a kind in resolution order: the catalog, then the program's files from the
  * last import reached back to the entry, then the fabric's body. The first of a name wins, so the
  * checker and the name index (references.ts) must agree on this order.
  */
-export function modelSources(catalog: ParseResult, files: ParseResult[], fabric: FabricDecl | undefined): ModelSource[] {
-  const sources: ModelSource[] = catalog.tree.models.map((decl) => ({ file: CATALOG_PATH, decl }));
+export function declarationSources<K extends 'model' | 'transformer'>(kind: K, catalog: ParseResult, files: ParseResult[], fabric: FabricDecl | undefined): DeclarationSource<Extract<Item, { type: K }>>[] {
+  type D = Extract<Item, { type: K }>;
+  const ofTree = (parse: ParseResult) => (kind === 'model' ? parse.tree.models : parse.tree.transformers) as D[];
+  const sources: DeclarationSource<D>[] = ofTree(catalog).map((decl) => ({ file: CATALOG_PATH, decl }));
   for (const file of [...files].reverse()) {
-    for (const decl of file.tree.models) sources.push({ file: file.source.path, decl });
+    for (const decl of ofTree(file)) sources.push({ file: file.source.path, decl });
   }
   const entry = files[0]?.source.path;
   for (const item of fabric?.items ?? []) {
-    if (item.type === 'model' && entry !== undefined) sources.push({ file: entry, decl: item });
+    if (item.type === kind && entry !== undefined) sources.push({ file: entry, decl: item as D });
   }
   return sources;
+}
+
+export function modelSources(catalog: ParseResult, files: ParseResult[], fabric: FabricDecl | undefined): ModelSource[] {
+  return declarationSources('model', catalog, files, fabric);
 }
 
 /**

@@ -8,25 +8,15 @@ import type { ParseResult } from '../syntax/parse.js';
 import type { Span } from '../syntax/source.js';
 import { FileReporter } from './attributes.js';
 import { CATALOG_PATH } from './catalog.js';
+import { declarationSources, type DeclarationSource } from './models.js';
 import type { DiagnosticSink } from './diagnostics.js';
 import type { ResolvedTransformer, TransformerShape } from './types.js';
 
-export interface TransformerSource {
-  file: string;
-  decl: TransformerDecl;
-}
+export type TransformerSource = DeclarationSource<TransformerDecl>;
 
-/** Resolution order as for models (models.ts): the catalog, the imports from the last back to the entry, the fabric. */
+/** Resolution order as for models: the catalog, the imports from the last back to the entry, the fabric. */
 export function transformerSources(catalog: ParseResult, files: ParseResult[], fabric: FabricDecl | undefined): TransformerSource[] {
-  const sources: TransformerSource[] = catalog.tree.transformers.map((decl) => ({ file: CATALOG_PATH, decl }));
-  for (const file of [...files].reverse()) {
-    for (const decl of file.tree.transformers) sources.push({ file: file.source.path, decl });
-  }
-  const entry = files[0]?.source.path;
-  for (const item of fabric?.items ?? []) {
-    if (item.type === 'transformer' && entry !== undefined) sources.push({ file: entry, decl: item });
-  }
-  return sources;
+  return declarationSources('transformer', catalog, files, fabric);
 }
 
 type ShapeKey = 'layers' | 'hidden' | 'heads' | 'kv_heads' | 'ffn' | 'gated' | 'vocab' | 'experts' | 'top_k' | 'expert_ffn' | 'moe_every' | 'shared_experts';
