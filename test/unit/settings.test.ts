@@ -6,8 +6,8 @@ import { DEFAULT_SETTINGS } from '../../server/src/lsp/workspace.js';
 
 describe('server settings', () => {
   it('takes the values a client sends, under `fabric` or bare', () => {
-    const sent = { diagnostics: { debounceMs: 20 }, simulation: { onChange: false, timeBudgetMs: 5_000 }, limits: { maxDevices: 10 } };
-    const expected = { debounceMs: 20, simulateOnChange: false, simulationBudgetMs: 5_000, limits: { maxDevices: 10 } };
+    const sent = { diagnostics: { debounceMs: 20, maxPerFile: 50 }, simulation: { onChange: false, timeBudgetMs: 5_000 }, limits: { maxDevices: 10 } };
+    const expected = { debounceMs: 20, simulateOnChange: false, simulationBudgetMs: 5_000, maxDiagnosticsPerFile: 50, limits: { maxDevices: 10 } };
     assert.deepEqual(readSettings({ fabric: sent }), expected);
     assert.deepEqual(readSettings(sent), expected);
   });

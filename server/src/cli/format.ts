@@ -1,4 +1,5 @@
 /** Diagnostics as text (compiler style), JSON (§10) and SARIF 2.1.0 (code scanning). */
+import { severityCounts, type SeverityCounts } from '../model/diagnostic-cap.js';
 import { diagnosticToJson, locate, type SourceLookup } from '../model/locate.js';
 import type { Diagnostic } from '../syntax/source.js';
 import { SEVERITY_OF, type DiagnosticCode } from '../syntax/source.js';
@@ -8,9 +9,19 @@ export type { SourceLookup };
 export interface CheckedFile {
   path: string;
   diagnostics: Diagnostic[];
+  /** What the diagnostic limit left out, per file (the input's and its imports'). */
+  omitted: Map<string, SeverityCounts>;
 }
 
-export function formatText(files: CheckedFile[], sources: SourceLookup): string {
+/** Every file's diagnostics in all, the omitted counted. */
+export function totals(files: CheckedFile[]): SeverityCounts {
+  return severityCounts(
+    files.flatMap((f) => f.diagnostics),
+    files.flatMap((f) => [...f.omitted.values()]),
+  );
+}
+
+export function formatText(files: { path?: string; diagnostics: Diagnostic[] }[], sources: SourceLookup): string {
   const lines: string[] = [];
   for (const file of files) {
     for (const d of file.diagnostics) {
@@ -26,15 +37,20 @@ export function formatText(files: CheckedFile[], sources: SourceLookup): string 
 }
 
 export function summarize(files: CheckedFile[]): string {
-  const all = files.flatMap((f) => f.diagnostics);
-  const count = (severity: string) => all.filter((d) => d.severity === severity).length;
+  const { errors, warnings, hints } = totals(files);
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return `checked ${plural(files.length, 'file')}: ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('hint'), 'hint')}`;
+  const omitted = files.some((f) => f.omitted.size > 0) ? ' (not all shown: see `diagnostic-limit`)' : '';
+  return `checked ${plural(files.length, 'file')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(hints, 'hint')}${omitted}`;
+}
+
+/** The omitted counts as JSON: an object by file path, present only when something was left out. */
+function omittedJson(omitted: Map<string, SeverityCounts>): { omitted?: Record<string, SeverityCounts> } {
+  return omitted.size > 0 ? { omitted: Object.fromEntries(omitted) } : {};
 }
 
 export function formatJson(files: CheckedFile[], sources: SourceLookup): string {
   return JSON.stringify(
-    { files: files.map((file) => ({ path: file.path, diagnostics: file.diagnostics.map((d) => diagnosticToJson(d, sources)) })) },
+    { files: files.map((file) => ({ path: file.path, diagnostics: file.diagnostics.map((d) => diagnosticToJson(d, sources)), ...omittedJson(file.omitted) })) },
     null,
     2,
   );
@@ -73,6 +89,7 @@ const RULE_DESCRIPTIONS: Record<DiagnosticCode, string> = {
   'memory-capacity': 'A training stage or a serving replica does not fit in its memory.',
   'model-attribute': 'A figure a train or serve statement needs is missing.',
   placement: 'Another rank order would give a shorter training step.',
+  'diagnostic-limit': 'A file has more diagnostics than are shown; they are counted.',
 };
 
 const SARIF_LEVEL = { error: 'error', warning: 'warning', hint: 'note' } as const;
@@ -99,6 +116,7 @@ export function formatSarif(files: CheckedFile[], sources: SourceLookup, version
             })),
           },
         },
+        ...(files.some((f) => f.omitted.size > 0) ? { properties: { omittedDiagnostics: Object.fromEntries(files.flatMap((f) => [...f.omitted])) } } : {}),
         results: files.flatMap((file) =>
           file.diagnostics.map((d) => ({
             ruleId: d.code,

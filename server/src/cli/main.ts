@@ -3,13 +3,14 @@
  * file system and the process: it reads files and hands their text to the pure core.
  */
 import { catalog, checkText } from '../model/check.js';
-import { DEFAULT_LIMITS, type Limits } from '../model/limits.js';
+import { capDiagnostics, DEFAULT_MAX_DIAGNOSTICS_PER_FILE } from '../model/diagnostic-cap.js';
+import { clampLimits, DEFAULT_LIMITS, SAFE_MAXIMUM_LIMITS, type Limits } from '../model/limits.js';
 import { sourceLookup, toLatencyReport, toReport } from '../sim/json.js';
 import { Network } from '../sim/network.js';
 import { simulateSource } from '../sim/simulate.js';
 import type { Diagnostic, SourceFile } from '../syntax/source.js';
 import { diskAccess, readInput, refuseFabricOutput, writeOutput } from './files.js';
-import { formatJson, formatSarif, formatText, summarize, type CheckedFile } from './format.js';
+import { formatJson, formatSarif, formatText, summarize, totals, type CheckedFile } from './format.js';
 import { formatLatency, formatSimulation } from '../report/text.js';
 import { buildReportData } from '../report/data.js';
 import { renderReportPage, type ReportTheme } from '../report/html.js';
@@ -21,8 +22,8 @@ declare const FABRIC_VERSION: string;
 const VERSION = typeof FABRIC_VERSION === 'string' ? FABRIC_VERSION : '0.0.0-dev';
 
 const USAGE = `usage:
-  fabric check FILE...          [--format text|json|sarif] [--no-simulate] [--max-warnings N] [LIMITS]
-  fabric simulate FILE          [--format text|json] [LIMITS]
+  fabric check FILE...          [--format text|json|sarif] [--no-simulate] [--max-warnings N] [--max-diagnostics N] [LIMITS]
+  fabric simulate FILE          [--format text|json] [--max-diagnostics N] [LIMITS]
   fabric latency FILE FROM TO   [--format text|json] [LIMITS]
   fabric report FILE [FILE2]    [--out PATH] [--format html|svg|json] [--theme auto|light|dark] [LIMITS]
                                 (two files: side by side; the format follows --out's extension)
@@ -31,7 +32,8 @@ const USAGE = `usage:
 limits (a fabric over one gets a \`limit\` error):
   --max-devices N (${DEFAULT_LIMITS.maxDevices})  --max-links N (${DEFAULT_LIMITS.maxLinks})
   --max-loop-iterations N (${DEFAULT_LIMITS.maxLoopIterations})  --max-nesting-depth N (${DEFAULT_LIMITS.maxNestingDepth})
-  --max-import-depth N (${DEFAULT_LIMITS.maxImportDepth})  --max-file-size CHARACTERS (${DEFAULT_LIMITS.maxFileSize})`;
+  --max-import-depth N (${DEFAULT_LIMITS.maxImportDepth})  --max-file-size CHARACTERS (${DEFAULT_LIMITS.maxFileSize})
+--max-diagnostics N: diagnostics shown per file, the rest counted (${DEFAULT_MAX_DIAGNOSTICS_PER_FILE}; 0 shows all)`;
 
 /** Each limit's command-line flag. */
 const LIMIT_FLAGS: Record<string, keyof Limits> = {
@@ -48,6 +50,7 @@ interface Arguments {
   format: string;
   simulate: boolean;
   maxWarnings?: number;
+  maxDiagnostics: number;
   limits: Partial<Limits>;
   /** Whether --format was given (the report otherwise takes it from --out's extension). */
   formatGiven: boolean;
@@ -72,7 +75,7 @@ function wholeNumber(flag: string, text: string): number {
 }
 
 function parseArguments(args: string[], shape: CommandShape): Arguments {
-  const parsed: Arguments = { positional: [], format: shape.formats[0], simulate: true, limits: {}, formatGiven: false, theme: 'auto' };
+  const parsed: Arguments = { positional: [], format: shape.formats[0], simulate: true, maxDiagnostics: DEFAULT_MAX_DIAGNOSTICS_PER_FILE, limits: {}, formatGiven: false, theme: 'auto' };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -92,6 +95,8 @@ function parseArguments(args: string[], shape: CommandShape): Arguments {
       parsed.simulate = false;
     } else if (flag === '--max-warnings' && shape.flags.includes(flag)) {
       parsed.maxWarnings = wholeNumber(flag, value());
+    } else if (flag === '--max-diagnostics' && shape.flags.includes(flag)) {
+      parsed.maxDiagnostics = wholeNumber(flag, value());
     } else if (flag === '--out' && shape.flags.includes(flag)) {
       parsed.out = value();
     } else if (flag === '--theme' && shape.flags.includes(flag)) {
@@ -104,6 +109,12 @@ function parseArguments(args: string[], shape: CommandShape): Arguments {
       parsed.positional.push(arg);
     }
   }
+  const { limits, lowered } = clampLimits(parsed.limits);
+  parsed.limits = limits;
+  for (const key of lowered) {
+    const flag = Object.keys(LIMIT_FLAGS).find((name) => LIMIT_FLAGS[name] === key)!;
+    process.stderr.write(`fabric: ${flag} is above its safe maximum; using ${SAFE_MAXIMUM_LIMITS[key]} (docs/robustness.md says why)\n`);
+  }
   const count = parsed.positional.length;
   if (count < shape.minimum || count > shape.maximum) {
     throw new UsageError(`fabric ${shape.name} needs ${shape.positional}${count > shape.maximum ? `, not ${count} arguments` : ''}`);
@@ -114,14 +125,18 @@ function parseArguments(args: string[], shape: CommandShape): Arguments {
 /** Paths use `/` inside the core, whatever the platform. */
 const toCorePath = (path: string) => path.replace(/\\/g, '/');
 
-function exitCode(diagnostics: Diagnostic[], maxWarnings?: number): number {
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+function exitCode(files: CheckedFile[], maxWarnings?: number): number {
+  const { errors, warnings } = totals(files);
   return errors > 0 || (maxWarnings !== undefined && warnings > maxWarnings) ? 1 : 0;
 }
 
+/** A file's diagnostics as shown: capped at `--max-diagnostics`, the rest counted. */
+function checkedFile(path: string, diagnostics: Diagnostic[], maxDiagnostics: number): CheckedFile {
+  return { path, ...capDiagnostics(diagnostics, maxDiagnostics) };
+}
+
 function runCheck(args: string[]): number {
-  const options = parseArguments(args, { name: 'check', formats: ['text', 'json', 'sarif'], flags: ['--no-simulate', '--max-warnings'], positional: 'at least one FILE', minimum: 1, maximum: Infinity });
+  const options = parseArguments(args, { name: 'check', formats: ['text', 'json', 'sarif'], flags: ['--no-simulate', '--max-warnings', '--max-diagnostics'], positional: 'at least one FILE', minimum: 1, maximum: Infinity });
   const texts = options.positional.map((file) => ({ path: toCorePath(file), text: readInput(file, options.limits) }));
   const sources = new Map<string, SourceFile>();
   const builtins = catalog();
@@ -129,7 +144,7 @@ function runCheck(args: string[]): number {
   const checked: CheckedFile[] = texts.map(({ path, text }) => {
     const check = options.simulate ? simulateSource(path, text, diskAccess, { limits: options.limits }).check : checkText(path, text, diskAccess, { limits: options.limits });
     for (const file of check.program.files) sources.set(file.source.path, file.source);
-    return { path, diagnostics: check.diagnostics };
+    return checkedFile(path, check.diagnostics, options.maxDiagnostics);
   });
   const lookup = (path: string) => sources.get(path);
   if (options.format === 'json') process.stdout.write(formatJson(checked, lookup) + '\n');
@@ -138,20 +153,21 @@ function runCheck(args: string[]): number {
     const text = formatText(checked, lookup);
     process.stdout.write((text ? text + '\n' : '') + summarize(checked) + '\n');
   }
-  return exitCode(checked.flatMap((file) => file.diagnostics), options.maxWarnings);
+  return exitCode(checked, options.maxWarnings);
 }
 
 function runSimulate(args: string[]): number {
-  const options = parseArguments(args, { name: 'simulate', formats: ['text', 'json'], flags: [], positional: 'one FILE', minimum: 1, maximum: 1 });
+  const options = parseArguments(args, { name: 'simulate', formats: ['text', 'json'], flags: ['--max-diagnostics'], positional: 'one FILE', minimum: 1, maximum: 1 });
   const path = toCorePath(options.positional[0]);
   const { check, simulation } = simulateSource(path, readInput(options.positional[0], options.limits), diskAccess, { limits: options.limits });
-  const report = toReport(check, simulation);
+  const checked = checkedFile(path, check.diagnostics, options.maxDiagnostics);
+  const report = toReport({ ...check, diagnostics: checked.diagnostics }, simulation);
   if (options.format === 'json') process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else {
-    const diagnostics = formatText([{ path, diagnostics: check.diagnostics }], sourceLookup(check));
+    const diagnostics = formatText([checked], sourceLookup(check));
     process.stdout.write((diagnostics ? diagnostics + '\n\n' : '') + formatSimulation(report) + '\n');
   }
-  return exitCode(check.diagnostics);
+  return exitCode([checked]);
 }
 
 function runLatency(args: string[]): number {
@@ -159,7 +175,7 @@ function runLatency(args: string[]): number {
   const [file, from, to] = options.positional;
   const path = toCorePath(file);
   const check = checkText(path, readInput(file, options.limits), diskAccess, { limits: options.limits });
-  const errors = check.diagnostics.filter((d) => d.severity === 'error');
+  const checked = checkedFile(path, check.diagnostics.filter((d) => d.severity === 'error'), DEFAULT_MAX_DIAGNOSTICS_PER_FILE);
   if (!check.fabric) throw new UsageError(`${file} declares no fabric`);
   const result = toLatencyReport(check.fabric, new Network(check.fabric), from, to);
   if ('error' in result) {
@@ -170,10 +186,10 @@ function runLatency(args: string[]): number {
   }
   if (options.format === 'json') process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else {
-    const diagnostics = formatText([{ path, diagnostics: errors }], sourceLookup(check));
+    const diagnostics = formatText([checked], sourceLookup(check));
     process.stdout.write((diagnostics ? diagnostics + '\n\n' : '') + formatLatency(result) + '\n');
   }
-  return exitCode(errors);
+  return exitCode([checked]);
 }
 
 /** The report's format: --format, else --out's extension, else HTML. */
@@ -191,12 +207,12 @@ async function runReport(args: string[]): Promise<number> {
   const format = reportFormat(options);
   if (format === 'svg' && options.positional.length > 1) throw new UsageError('an SVG holds one topology; pass one FILE, or use --format html to compare two');
   const texts = options.positional.map((file) => ({ path: toCorePath(file), text: readInput(file, options.limits) }));
-  const diagnostics: Diagnostic[] = [];
+  const checked: CheckedFile[] = [];
   const reports = [];
   const reads: string[] = [];
   for (const { path, text } of texts) {
     const { check, simulation } = simulateSource(path, text, diskAccess, { limits: options.limits });
-    diagnostics.push(...check.diagnostics);
+    checked.push(checkedFile(path, check.diagnostics, 0));
     reads.push(...check.program.files.map((file) => file.source.path));
     const data = buildReportData(check, simulation);
     reports.push({ data, layout: format === 'json' ? undefined : await layoutTopology(data) });
@@ -208,10 +224,10 @@ async function runReport(args: string[]): Promise<number> {
   if (options.out === undefined) process.stdout.write(output);
   else {
     writeOutput(options.out, output, reads);
-    const errors = diagnostics.filter((d) => d.severity === 'error').length;
+    const { errors } = totals(checked);
     process.stderr.write(`fabric: wrote ${options.out}${errors > 0 ? ` (the input has ${errors} error${errors === 1 ? '' : 's'}; run \`fabric check\` to see them)` : ''}\n`);
   }
-  return exitCode(diagnostics);
+  return exitCode(checked);
 }
 
 /** A usage mistake ends with one line on stderr and exit code 2; anything else is a bug and propagates. */

@@ -1,4 +1,5 @@
 /** The `fabric.*` settings as the client sends them (initialization options or configuration), checked. */
+import { clampLimits } from '../model/limits.js';
 import { DEFAULT_SETTINGS, type ServerSettings } from './workspace.js';
 
 /** `fabric.simulation.timeBudgetMs`'s declared minimum (package.json): less could never finish a simulation. */
@@ -17,6 +18,7 @@ export function readSettings(raw: unknown): ServerSettings {
     debounceMs: number(diagnostics.debounceMs, DEFAULT_SETTINGS.debounceMs),
     simulateOnChange: typeof simulation.onChange === 'boolean' ? simulation.onChange : DEFAULT_SETTINGS.simulateOnChange,
     simulationBudgetMs: number(simulation.timeBudgetMs, DEFAULT_SETTINGS.simulationBudgetMs, MINIMUM_SIMULATION_BUDGET_MS),
-    limits: Object.fromEntries(limitKeys.filter((key) => typeof limits[key] === 'number').map((key) => [key, limits[key] as number])),
+    maxDiagnosticsPerFile: Math.floor(number(diagnostics.maxPerFile, DEFAULT_SETTINGS.maxDiagnosticsPerFile)),
+    limits: clampLimits(Object.fromEntries(limitKeys.filter((key) => typeof limits[key] === 'number' && Number.isFinite(limits[key])).map((key) => [key, Math.max(0, Math.floor(limits[key] as number))]))).limits,
   };
 }

@@ -8,6 +8,7 @@ import type { RenderedReport } from '../../../shared/protocol.js';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { readRegularFile } from '../disk/read.js';
 import { checkText, type CheckResult } from '../model/check.js';
+import { capDiagnostics, DEFAULT_MAX_DIAGNOSTICS_PER_FILE } from '../model/diagnostic-cap.js';
 import type { Limits } from '../model/limits.js';
 import type { FileAccess } from '../model/program.js';
 import { Network } from '../sim/network.js';
@@ -26,10 +27,18 @@ export interface ServerSettings {
   simulateOnChange: boolean;
   /** A simulation running longer is stopped with a diagnostic. */
   simulationBudgetMs: number;
+  /** Diagnostics published per file, the rest counted in one summary; 0 publishes all. */
+  maxDiagnosticsPerFile: number;
   limits: Partial<Limits>;
 }
 
-export const DEFAULT_SETTINGS: ServerSettings = { debounceMs: 50, simulateOnChange: true, simulationBudgetMs: 30_000, limits: {} };
+export const DEFAULT_SETTINGS: ServerSettings = {
+  debounceMs: 50,
+  simulateOnChange: true,
+  simulationBudgetMs: 30_000,
+  maxDiagnosticsPerFile: DEFAULT_MAX_DIAGNOSTICS_PER_FILE,
+  limits: {},
+};
 
 export interface DocumentState {
   uri: string;
@@ -269,7 +278,9 @@ export class Workspace {
       if (!list) byFile.set(uri, (list = []));
       list.push(diagnostic);
     };
-    for (const diagnostic of diagnostics) add(diagnostic.file, toLspDiagnostic(diagnostic, (path) => sources.get(path)));
+    for (const diagnostic of capDiagnostics(diagnostics, this.settings.maxDiagnosticsPerFile).diagnostics) {
+      add(diagnostic.file, toLspDiagnostic(diagnostic, (path) => sources.get(path)));
+    }
     if (state.check) {
       for (const [file, warnings] of importsLeavingWorkspace(state.check.program, this.roots)) for (const warning of warnings) add(file, warning);
     }
@@ -283,7 +294,7 @@ export class Workspace {
     for (const uri of new Set([...previous.keys(), ...byFile.keys()])) {
       // A file's diagnostics are the union of what every open root document says of it.
       const all: LspDiagnostic[] = [];
-      for (const contributions of this.published.values()) all.push(...(contributions.get(uri) ?? []));
+      for (const contributions of this.published.values()) for (const diagnostic of contributions.get(uri) ?? []) all.push(diagnostic);
       void this.connection.sendDiagnostics({ uri, diagnostics: all });
     }
   }

@@ -9,7 +9,7 @@ import type { Diagnostic } from '../syntax/source.js';
 import { CATALOG_PATH, CATALOG_TEXT } from './catalog.js';
 import { runStaticChecks } from './checks.js';
 import { DiagnosticSink, sortDiagnostics } from './diagnostics.js';
-import { DEFAULT_LIMITS, type Limits } from './limits.js';
+import { clampLimits, DEFAULT_LIMITS, type Limits } from './limits.js';
 import { modelSources, resolveModels } from './models.js';
 import { loadProgram, type FileAccess, type FileText, type Program } from './program.js';
 import { FabricResolver } from './resolve.js';
@@ -43,7 +43,7 @@ const constantFreeCount = (sink: DiagnosticSink, file: string): CountEvaluator =
 };
 
 export function checkText(path: string, text: FileText, files: FileAccess, options: CheckOptions = {}): CheckResult {
-  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const limits = { ...DEFAULT_LIMITS, ...clampLimits(options.limits ?? {}).limits };
   const sink = new DiagnosticSink();
   const builtins = catalog();
   for (const problem of builtins.problems) sink.report({ file: CATALOG_PATH, span: problem.span, code: problem.code, message: problem.message });

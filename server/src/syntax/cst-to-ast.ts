@@ -138,7 +138,8 @@ function buildFabric(node: CstNode, context: BuildContext): A.FabricDecl | undef
   const description = firstToken(node, 'StringLiteral');
   const open = firstToken(node, 'LBrace');
   const separate = open && context.separateItems?.get(open.startOffset);
-  if (separate) context.problems.push(...separate.problems);
+  // One at a time: spreading a large array into a call overflows the stack.
+  if (separate) for (const problem of separate.problems) context.problems.push(problem);
   return {
     type: 'fabric',
     name,
@@ -161,6 +162,11 @@ const declarationsNotInLoops: Record<string, string> = {
   workload: `a workload cannot be declared inside a loop${OUT_OF_LOOP}; loops inside a workload repeat statements`,
   expect: `an expectation cannot be inside a loop${OUT_OF_LOOP}; a selector such as \`acc[*]\` covers many devices`,
 };
+
+/** The items of the `items` rule: a piece of a fabric's body read on its own. */
+export function buildPieceItems(node: CstNode, context: BuildContext): A.Item[] {
+  return buildItems(nodes(node, 'item'), context, false);
+}
 
 function buildItems(itemNodes: readonly CstNode[], context: BuildContext, inLoop: boolean): A.Item[] {
   const items: A.Item[] = [];

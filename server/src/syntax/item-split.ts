@@ -13,8 +13,8 @@
 import type { IToken, TokenType } from 'chevrotain';
 import * as T from './tokens.js';
 
-/** Receives an item's tokens and its fabric's `{`; false stops the split. */
-export type ItemReader = (tokens: IToken[], open: IToken) => boolean;
+/** Receives an item's tokens, its fabric's `{` and the token after it; false stops the split. */
+export type ItemReader = (tokens: IToken[], open: IToken, follower: IToken) => boolean;
 
 export class ItemSplitter {
   /** Every token outside the items, in order: the file as it reads with its fabrics emptied. */
@@ -60,7 +60,7 @@ export class ItemSplitter {
       return true;
     }
     if (this.braceDepth === 1 && type === T.RBrace) {
-      const done = this.finishItem(open);
+      const done = this.finishItem(open, token);
       this.open = undefined;
       this.afterFabricKeyword = false;
       this.braceDepth = 0;
@@ -68,7 +68,7 @@ export class ItemSplitter {
       return done;
     }
     if (this.braceDepth === 1 && this.itemStarts.has(type) && previous !== T.Colon) {
-      if (!this.finishItem(open)) return false;
+      if (!this.finishItem(open, token)) return false;
       this.item = [];
     } else if (!this.item) {
       return false;
@@ -84,9 +84,9 @@ export class ItemSplitter {
     return this.braceDepth === 0;
   }
 
-  private finishItem(open: IToken): boolean {
+  private finishItem(open: IToken, follower: IToken): boolean {
     const item = this.item;
     this.item = undefined;
-    return !item || this.readItem(item, open);
+    return !item || this.readItem(item, open, follower);
   }
 }

@@ -2,12 +2,12 @@
  * Text in, syntax tree and syntax diagnostics out. Parsing never fails: every mistake becomes a
  * `syntax` diagnostic and the tree holds everything that could be read.
  */
-import type { IRecognitionException, IToken, TokenType } from 'chevrotain';
+import { EOF, type IToken, type TokenType } from 'chevrotain';
 import type { FileNode } from './ast.js';
 import { CommentIndex } from './comment-index.js';
-import { buildFile, buildItem, type BuildContext, type BuildProblem, type SeparateItems } from './cst-to-ast.js';
+import { buildFile, buildPieceItems, type BuildContext, type BuildProblem, type SeparateItems } from './cst-to-ast.js';
 import { ItemSplitter } from './item-split.js';
-import { fabricParser } from './parser.js';
+import { fabricParser, type SyntaxMistake } from './parser.js';
 import { SourceFile, type Span } from './source.js';
 import * as T from './tokens.js';
 
@@ -97,24 +97,22 @@ function describeExpected(type: TokenType): string {
   return pattern instanceof RegExp ? `\`${pattern.source}\`` : type.name;
 }
 
-function describeError(error: IRecognitionException): string {
-  const found = describeToken(error.token);
-  const rule = error.context.ruleStack[error.context.ruleStack.length - 1] ?? 'file';
-  switch (error.name) {
+/** `top` is the rule the parse began with: the whole file, or items read on their own. */
+function describeMistake(mistake: SyntaxMistake, top: 'file' | 'items'): string {
+  const found = describeToken(mistake.token);
+  switch (mistake.kind) {
     case 'MismatchedTokenException': {
-      const expected = /-->\s*(\w+)\s*<--/.exec(error.message)?.[1];
-      const type = expected ? T.allTokens.find((t) => t.name === expected) : undefined;
+      // Items read on their own end where their fabric's body goes on, or closes.
+      const type = top === 'items' && mistake.expected === EOF ? T.RBrace : mistake.expected;
       const word = type === T.AnyWord || type === T.Identifier;
-      const what = word && wordDisplay[rule] ? wordDisplay[rule] : type ? describeExpected(type) : 'something else';
+      const what = word && wordDisplay[mistake.rule] ? wordDisplay[mistake.rule] : type ? describeExpected(type) : 'something else';
       return `expected ${what} but found ${found}`;
     }
     case 'NotAllInputParsedException':
+      if (top === 'items') return `expected ${describeExpected(T.RBrace)} but found ${found}`;
       return `unexpected ${found}: a file holds only \`import\`, \`model\` and \`fabric\` declarations`;
-    case 'EarlyExitException':
-    case 'NoViableAltException':
-      return `expected ${ruleDisplay[rule] ?? rule} but found ${found}`;
     default:
-      return error.message;
+      return `expected ${ruleDisplay[mistake.rule] ?? mistake.rule} but found ${found}`;
   }
 }
 
@@ -129,12 +127,16 @@ function errorSpan(token: IToken, textLength: number): Span {
  * A missing token is reported right after the last token read when the next one is on a later
  * line (`link a <-> b : pcie6` followed by a new item), where the user has to type it.
  */
-function syntaxErrorSpan(error: IRecognitionException, text: string): Span {
-  const found = errorSpan(error.token, text.length);
-  const previous = (error as IRecognitionException & { previousToken?: IToken }).previousToken;
-  if (error.name !== 'MismatchedTokenException' || !previous || Number.isNaN(previous.startOffset)) return found;
+function mistakeSpan(mistake: SyntaxMistake, text: string): Span {
+  const found = errorSpan(mistake.token, text.length);
+  const previous = mistake.previous;
+  if (mistake.kind !== 'MismatchedTokenException' || !previous || Number.isNaN(previous.startOffset)) return found;
   const previousEnd = (previous.endOffset ?? previous.startOffset) + 1;
   return text.slice(previousEnd, found.start).includes('\n') ? { start: previousEnd, end: previousEnd } : found;
+}
+
+function syntaxProblems(mistakes: readonly SyntaxMistake[], text: string, top: 'file' | 'items', into: SyntaxProblem[]): void {
+  for (const mistake of mistakes) into.push({ code: 'syntax', span: mistakeSpan(mistake, text), message: describeMistake(mistake, top) });
 }
 
 /** Finds the first place nesting goes deeper than allowed, before recursion could overflow. */
@@ -155,7 +157,15 @@ function buildContext(comments: CommentIndex): BuildContext {
 
 export function parse(path: string, text: string, options: ParseOptions): ParseResult {
   const source = new SourceFile(path, text);
-  return (options.inPieces !== false ? readInPieces(source, options) : undefined) ?? readWhole(source, options);
+  // chevrotain's syntax errors are Errors: capturing a stack for each was a third of the time
+  // of reading a file of many mistakes, and nothing reads those stacks.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return (options.inPieces !== false ? readInPieces(source, options) : undefined) ?? readWhole(source, options);
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
 }
 
 /**
@@ -166,31 +176,44 @@ export function parse(path: string, text: string, options: ParseOptions): ParseR
 const LEXING_SLICE = 1 << 14;
 
 /**
+ * A file with more fabric items that do not parse than this is read item by item even so, each
+ * failing item recovering on its own: reading it whole holds every token and concrete tree of
+ * the file at once, and a file of 100,000 broken lines took 2 s that way. With fewer, the whole
+ * file is read again, where recovery may use what comes after the item.
+ */
+const FAILED_PIECES_READ_WHOLE = 100;
+
+/**
  * Lexes a slice at a time and reads each fabric item on its own as soon as it ends, building its
  * syntax at once (see item-split.ts), so neither the file's tokens nor its concrete syntax trees
- * are alive all together. Undefined at the first problem of any kind (a lexing error, a split
- * that fails, a syntax error in a piece): then the whole file is read and recovers as always. A
- * clean piece parses alone as it does in the file (no item can continue with a token that starts
- * another), so both ways give the same tree.
+ * are alive all together. Undefined at a problem the split cannot go on from (a lexing error, a
+ * split that fails) and when few items fail to parse: then the whole file is read and recovers
+ * as always. A clean piece parses alone as it does in the file (no item can continue with a
+ * token that starts another), so both ways give the same tree.
  */
 function readInPieces(source: SourceFile, options: ParseOptions): ParseResult | undefined {
   const text = source.text;
   const parser = fabricParser();
   const comments = new CommentIndex(source);
   const context = buildContext(comments);
+  const pieceProblems: SyntaxProblem[] = [];
+  let failedPieces = 0;
   const separateItems = new Map<number, SeparateItems & { context: BuildContext }>();
-  const splitter = new ItemSplitter(parser.itemStarts, options.maxNestingDepth, (tokens, open) => {
-    parser.input = tokens;
-    const cst = parser.item();
-    if (parser.errors.length > 0) return false;
+  const splitter = new ItemSplitter(parser.itemStarts, options.maxNestingDepth, (tokens, open, follower) => {
+    const { cst, mistakes } = parser.read(tokens, 'items');
+    if (mistakes.length > 0) {
+      failedPieces++;
+      // The end of the piece is the token after it in the file.
+      for (const mistake of mistakes) if (mistake.token.tokenType === EOF) mistake.token = follower;
+      syntaxProblems(mistakes, text, 'items', pieceProblems);
+    }
     let body = separateItems.get(open.startOffset);
     if (!body) {
       const problems: BuildProblem[] = [];
       body = { items: [], problems, context: { ...context, problems } };
       separateItems.set(open.startOffset, body);
     }
-    const item = buildItem(cst, body.context);
-    if (item) body.items.push(item);
+    if (cst) for (const item of buildPieceItems(cst, body.context)) body.items.push(item);
     return true;
   });
 
@@ -217,12 +240,13 @@ function readInPieces(source: SourceFile, options: ParseOptions): ParseResult | 
     if (!splitTokens(splitter, lexed.tokens)) return undefined;
     start = end;
   }
-  if (!splitter.finish()) return undefined;
-  parser.input = splitter.outline;
-  const cst = parser.file();
-  if (parser.errors.length > 0) return undefined;
+  if (!splitter.finish() || (failedPieces > 0 && failedPieces <= FAILED_PIECES_READ_WHOLE)) return undefined;
+  const { cst, mistakes } = parser.read(splitter.outline, 'file');
+  if (!cst || mistakes.length > 0) return undefined;
   const tree = buildFile(cst, { ...context, separateItems });
-  return { source, tree, problems: context.problems.map((problem) => ({ code: 'syntax', ...problem })), comments: comments.comments };
+  const problems = pieceProblems;
+  for (const problem of context.problems) problems.push({ code: 'syntax', ...problem });
+  return { source, tree, problems, comments: comments.comments };
 }
 
 /**
@@ -281,12 +305,8 @@ function readWhole(source: SourceFile, options: ParseOptions): ParseResult {
     return { source, tree: emptyTree(), problems, comments: comments.comments };
   }
 
-  const parser = fabricParser();
-  parser.input = lexed.tokens;
-  const cst = parser.file();
-  for (const error of parser.errors) {
-    problems.push({ code: 'syntax', span: syntaxErrorSpan(error, text), message: describeError(error) });
-  }
+  const { cst, mistakes } = fabricParser().read(lexed.tokens, 'file');
+  syntaxProblems(mistakes, text, 'file', problems);
   const context = buildContext(comments);
   const tree = cst ? buildFile(cst, context) : emptyTree();
   for (const problem of context.problems) problems.push({ code: 'syntax', ...problem });

@@ -3,19 +3,65 @@
  * The grammar is pure: no semantics here; cst-to-ast.ts builds the tree the rest reads.
  * Recovery is on, so a file with several mistakes yields all of them and still a tree.
  */
-import { CstParser, type TokenType } from 'chevrotain';
+import { CstParser, EOF, type CstNode, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
+import { boundRecoveryCosts } from './recovery.js';
 import * as T from './tokens.js';
 
 const unitFollowersThatEndAQuantity: TokenType[] = [T.Colon, T.LBracket, T.Arrow, T.BiArrow];
 
+/** What parse.ts needs to describe a syntax error: kept instead of chevrotain's exception. */
+export interface SyntaxMistake {
+  kind: string;
+  token: IToken;
+  previous: IToken | undefined;
+  /** The rule being read. */
+  rule: string;
+  /** The token a mismatch expected. */
+  expected: TokenType | undefined;
+}
+
+const tokenNamed = new Map([...T.allTokens, EOF].map((type) => [type.name, type]));
+
+/**
+ * parse.ts writes the messages; chevrotain's cost work for each mistake (the expected paths of
+ * every alternative), so only the expected token's name is kept, as the message.
+ */
+const expectedOnly: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage: ({ expected }) => expected.name,
+  buildNotAllInputParsedMessage: () => '',
+  buildNoViableAltMessage: () => '',
+  buildEarlyExitMessage: () => '',
+};
+
 export class FabricParser extends CstParser {
   /** The token types an item can start with, read from the grammar (item-split.ts splits at them). */
   readonly itemStarts: ReadonlySet<TokenType>;
+  /**
+   * The mistakes of the last `read`. chevrotain keeps each as an exception with copies of the
+   * rule stacks, alive until the parse ends: in a file of 100,000 mistakes they made garbage
+   * collection most of the parse.
+   */
+  private mistakes: SyntaxMistake[] = [];
+
+  /** Reads `tokens` as the rule `start`; the tree is undefined when nothing could be read. */
+  read(tokens: IToken[], start: 'file' | 'items'): { cst: CstNode | undefined; mistakes: SyntaxMistake[] } {
+    this.input = tokens;
+    this.mistakes = [];
+    const cst = this[start]() as CstNode | undefined;
+    return { cst, mistakes: this.mistakes };
+  }
 
   /** chevrotain checks the grammar when asked to (`validate`): the tests ask, start-up skips it. */
   constructor({ validate = false } = {}) {
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'onlyOffset', skipValidations: !validate });
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'onlyOffset', skipValidations: !validate, errorMessageProvider: expectedOnly });
     this.performSelfAnalysis();
+    boundRecoveryCosts(this);
+    (this as unknown as { SAVE_ERROR: (error: IRecognitionException) => IRecognitionException }).SAVE_ERROR = (error) => {
+      const previous = (error as IRecognitionException & { previousToken?: IToken }).previousToken;
+      const expected = error.name === 'MismatchedTokenException' ? tokenNamed.get(error.message) : undefined;
+      this.mistakes.push({ kind: error.name, token: error.token, previous, rule: this.currentRule(), expected });
+      return error;
+    };
     this.itemStarts = new Set(this.computeContentAssist('item', []).map((path) => path.nextTokenType));
   }
 
@@ -57,6 +103,14 @@ export class FabricParser extends CstParser {
     this.CONSUME(T.LBrace);
     this.MANY(() => this.SUBRULE(this.item));
     this.CONSUME(T.RBrace);
+  });
+
+  /**
+   * Items read on their own (parse.ts reads a fabric a piece at a time): as in a fabric's body,
+   * so an item that fails keeps what was read of it.
+   */
+  items = this.RULE('items', () => {
+    this.MANY(() => this.SUBRULE(this.item));
   });
 
   item = this.RULE('item', () => {
@@ -423,6 +477,10 @@ export class FabricParser extends CstParser {
   name = this.RULE('name', () => {
     this.CONSUME(T.AnyWord);
   });
+
+  private currentRule(): string {
+    return (this as unknown as { getCurrRuleFullName(): string }).getCurrRuleFullName();
+  }
 
   private startsUnit(): boolean {
     const next = this.LA(1).tokenType;

@@ -40,7 +40,8 @@ export type DiagnosticCode =
   | 'parallelism'
   | 'memory-capacity'
   | 'model-attribute'
-  | 'placement';
+  | 'placement'
+  | 'diagnostic-limit';
 
 export const SEVERITY_OF: Record<DiagnosticCode, Severity> = {
   syntax: 'error',
@@ -75,6 +76,7 @@ export const SEVERITY_OF: Record<DiagnosticCode, Severity> = {
   'memory-capacity': 'error',
   'model-attribute': 'error',
   placement: 'hint',
+  'diagnostic-limit': 'warning',
 };
 
 export interface RelatedInformation {
