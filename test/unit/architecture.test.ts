@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 
 const ROOT = 'server/src';
 /** A layer may import its own files and those of lower ranks; layers of one rank are siblings. */
-const RANK: Record<string, number> = { syntax: 0, model: 1, sim: 2, ide: 3, report: 3, disk: 4, cli: 5, lsp: 5 };
+const RANK: Record<string, number> = { base: -1, syntax: 0, model: 1, sim: 2, ide: 3, report: 3, disk: 4, cli: 5, lsp: 5 };
 const MAX_LINES = 800;
 
 function sources(dir: string): string[] {

@@ -10,6 +10,7 @@ import type { CheckResult } from '../model/check.js';
 import { declarationHead, lanesUsed, packSubLinks } from '../model/checks.js';
 import { widthText } from '../model/protocols.js';
 import type { Device, DeviceArray, DeviceSpec, Link, PortGroup, ResolvedModel } from '../model/types.js';
+import { maxOf } from '../base/arrays.js';
 
 /** Replaces `span` of the checked file with `newText`. */
 export interface Edit {
@@ -193,7 +194,7 @@ function laneBudgetFixes(array: DeviceArray, check: CheckResult): Fix[] {
   const budget = array.spec.lanes?.value;
   if (budget === undefined || !check.fabric) return [];
   const text = check.program.entry.source.text;
-  const used = Math.max(...array.devices.map(lanesUsed));
+  const used = maxOf(array.devices.map(lanesUsed));
   const protocols = new Set(array.devices.flatMap((device) => device.links.map((link) => link.protocol.name)));
   const lanesOf = (model: ResolvedModel) => model.spec.lanes?.value ?? 0;
   const carries = (model: ResolvedModel) => {

@@ -8,13 +8,18 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { isCatalogUri } from './catalog-file.js';
 import { uriToPath } from './convert.js';
 import { FEATURES } from './features/index.js';
+import { guardedConnection } from './guard.js';
 import { readSettings } from './settings.js';
 import { Workspace } from './workspace.js';
 
 declare const FABRIC_VERSION: string;
 
 export function startServer(): void {
-  const connection = createConnection(ProposedFeatures.all);
+  const raw = createConnection(ProposedFeatures.all);
+  const connection = guardedConnection(raw, { warn: (message) => raw.console.warn(message), error: (message) => raw.console.error(message) });
+  // The last resort: a throw outside any handler (a timer, a worker's message) is logged, and
+  // every open document goes on being served.
+  process.on('uncaughtException', (error) => raw.console.error(`an unexpected error; the server goes on: ${error.stack ?? error.message}`));
   const documents = new TextDocuments(TextDocument);
   const workspace = new Workspace(connection);
   let pullConfiguration = false;

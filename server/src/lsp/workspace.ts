@@ -59,6 +59,8 @@ export interface DocumentState {
   timer?: NodeJS.Timeout;
   /** Requests waiting for the simulation of the current version. */
   waiters: ((report: SimulationReport | undefined) => void)[];
+  /** The generation whose simulation is running, if one is. */
+  simulating?: number;
 }
 
 export class Workspace {
@@ -92,6 +94,8 @@ export class Workspace {
   };
 
   open(document: TextDocument): void {
+    // A client that opens a document twice replaces its text: that is an edit.
+    if (this.documents.has(document.uri)) return this.change(document);
     const state: DocumentState = { uri: document.uri, path: uriToPath(document.uri), document, generation: 0, waiters: [] };
     this.documents.set(document.uri, state);
     this.refresh(state, 0);
@@ -178,11 +182,15 @@ export class Workspace {
 
   /** The simulation report of the current version, simulating if need be. */
   report(state: DocumentState): Promise<SimulationReport | undefined> {
-    this.current(state);
+    const check = this.current(state);
+    // Nothing to simulate: a waiter would wait for a simulation that never comes.
+    if (!check.fabric) return Promise.resolve(undefined);
     if (state.report && state.reportVersion === state.document.version) return Promise.resolve(state.report);
     return new Promise((resolve) => {
       state.waiters.push(resolve);
-      if (!this.settings.simulateOnChange) this.simulate(state);
+      // The current version's simulation may have ended without a report (stopped over its
+      // budget, failed): then this one asks again.
+      if (!this.settings.simulateOnChange || state.simulating !== state.generation) this.simulate(state);
     });
   }
 
@@ -217,9 +225,11 @@ export class Workspace {
     const expandedGroups = this.reportViews.get(state.uri);
     state.rendering = expandedGroups && { generation, expandedGroups };
     const render: RenderJob | undefined = expandedGroups && { expandedGroups, output: 'view' };
+    state.simulating = generation;
     void this.runner.run(state.uri, { path: state.path, text: state.document.getText(), overlays: this.overlaysFor(state), limits: this.settings.limits, uri: state.uri, render }).then((outcome) => {
       if (!this.documents.has(state.uri) || state.generation !== generation || outcome.kind === 'cancelled') return;
       state.rendering = undefined;
+      state.simulating = undefined;
       switch (outcome.kind) {
         case 'done': {
           state.report = outcome.answer.report;

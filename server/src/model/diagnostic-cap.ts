@@ -30,7 +30,10 @@ const emptyCounts = (): SeverityCounts => ({ errors: 0, warnings: 0, hints: 0 })
 
 const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 
-/** `maxPerFile` 0 shows them all. The result is sorted as sortDiagnostics sorts. */
+/**
+ * `maxPerFile` 0 shows them all. The diagnostics shown keep the order they came in; a file's
+ * summary follows its last.
+ */
 export function capDiagnostics(diagnostics: readonly Diagnostic[], maxPerFile: number): CappedDiagnostics {
   const omitted = new Map<string, SeverityCounts>();
   const byFile = new Map<string, Diagnostic[]>();
@@ -39,33 +42,38 @@ export function capDiagnostics(diagnostics: readonly Diagnostic[], maxPerFile: n
     if (!list) byFile.set(diagnostic.file, (list = []));
     list.push(diagnostic);
   }
-  const shown: Diagnostic[] = [];
+  if (maxPerFile === 0 || [...byFile.values()].every((list) => list.length <= maxPerFile)) return { diagnostics: [...diagnostics], omitted };
+  const shown = new Set<Diagnostic>();
+  const summaries = new Map<string, Diagnostic>();
   for (const [file, list] of byFile) {
-    if (maxPerFile === 0 || list.length <= maxPerFile) {
-      for (const diagnostic of list) shown.push(diagnostic);
+    if (list.length <= maxPerFile) {
+      for (const diagnostic of list) shown.add(diagnostic);
       continue;
     }
-    const ranked = sortDiagnostics(list).map((diagnostic, order) => ({ diagnostic, order }));
+    const inFileOrder = sortDiagnostics(list);
+    const ranked = inFileOrder.map((diagnostic, order) => ({ diagnostic, order }));
     ranked.sort((a, b) => RANK[a.diagnostic.severity] - RANK[b.diagnostic.severity] || a.order - b.order);
     const counts = emptyCounts();
-    let firstOmitted: Diagnostic | undefined;
     let firstOmittedOrder = Infinity;
     for (let i = 0; i < ranked.length; i++) {
       const { diagnostic, order } = ranked[i]!;
       if (i < maxPerFile) {
-        shown.push(diagnostic);
+        shown.add(diagnostic);
         continue;
       }
       counts[COUNT_KEY[diagnostic.severity]]++;
-      if (order < firstOmittedOrder) {
-        firstOmitted = diagnostic;
-        firstOmittedOrder = order;
-      }
+      firstOmittedOrder = Math.min(firstOmittedOrder, order);
     }
     omitted.set(file, counts);
-    shown.push(summary(file, firstOmitted!, counts, maxPerFile));
+    summaries.set(file, summary(file, inFileOrder[firstOmittedOrder]!, counts, maxPerFile));
   }
-  return { diagnostics: sortDiagnostics(shown), omitted };
+  const result: Diagnostic[] = [];
+  for (const [file, list] of byFile) {
+    for (const diagnostic of list) if (shown.has(diagnostic)) result.push(diagnostic);
+    const fileSummary = summaries.get(file);
+    if (fileSummary) result.push(fileSummary);
+  }
+  return { diagnostics: result, omitted };
 }
 
 function summary(file: string, firstOmitted: Diagnostic, counts: SeverityCounts, maxPerFile: number): Diagnostic {

@@ -38,6 +38,7 @@ import type {
   Workload,
 } from './types.js';
 import type { Dimension } from './units.js';
+import { appendAll } from '../base/arrays.js';
 
 export const DEFAULT_SETTINGS: Settings = {
   step_overhead: 1e-6,
@@ -272,7 +273,7 @@ export class FabricResolver {
         this.scope.group(item.name.text);
         return;
       case 'allocate':
-        this.allocations.push(...this.resolveAllocations(item));
+        appendAll(this.allocations, this.resolveAllocations(item));
         return;
       default:
         return;
@@ -426,7 +427,7 @@ export class FabricResolver {
     const resolved: ResolvedStatement[] = [];
     for (const statement of statements) {
       if (statement.type === 'for') {
-        this.forEach(statement.head, statement.span, () => resolved.push(...this.resolveStatements(statement.statements)));
+        this.forEach(statement.head, statement.span, () => appendAll(resolved, this.resolveStatements(statement.statements)));
         continue;
       }
       const one = this.resolveStatement(statement);

@@ -6,6 +6,7 @@
  * 0.7 s for 64 groups), so the drawing stays small at any fabric size.
  */
 import type { Device, DeviceArray, FabricModel } from '../model/types.js';
+import { appendAll } from '../base/arrays.js';
 
 /** Arrays up to this many devices are drawn device by device. */
 export const DRAWN_SINGLY = 8;
@@ -66,8 +67,7 @@ export function topologySets(fabric: FabricModel): DeviceSet[] {
   const sets: DeviceSet[] = [];
   for (const array of fabric.arrays.values()) {
     if (array.devices.length === 0) continue;
-    if (drawnSingly(array)) sets.push(...array.devices.map((device) => setOf(array, [device])));
-    else sets.push(...arraySets(array, neighbourIdentity));
+    appendAll(sets, drawnSingly(array) ? array.devices.map((device) => setOf(array, [device])) : arraySets(array, neighbourIdentity));
   }
   return sets.length <= MAX_DRAWN_NODES ? sets : foldByModel(sets);
 }
@@ -78,7 +78,7 @@ function foldByModel(sets: DeviceSet[]): DeviceSet[] {
   for (const set of sets) {
     const key = `${set.kind} ${set.model}`;
     const existing = byModel.get(key);
-    if (existing) existing.devices.push(...set.devices);
+    if (existing) appendAll(existing.devices, set.devices);
     else byModel.set(key, { id: `${set.model} (${set.kind})`, label: '', array: undefined, kind: set.kind, model: set.model, devices: [...set.devices] });
   }
   for (const set of byModel.values()) set.label = set.devices.length === 1 ? set.devices[0].name : `${set.devices.length} × ${set.model}`;

@@ -5,6 +5,7 @@
  */
 import type { ReportData, ReportLink, ReportNode, SourceLocation } from './data.js';
 import { MAX_DRAWN_NODES } from './groups.js';
+import { maxOf } from '../base/arrays.js';
 
 export type UtilizationBand = 'unsimulated' | 'idle' | 'low' | 'medium' | 'high' | 'full';
 
@@ -141,7 +142,7 @@ export function buildTopologyView(data: ReportData, expandedGroups: readonly str
   const viewEdges = [...edges.values()].map(({ a, b, links }) => {
     const [upper, lower] = isAbove(nodes.get(a)!, nodes.get(b)!) ? [a, b] : [b, a];
     const bandwidth = links.reduce((sum, l) => sum + l.bandwidth, 0);
-    const peak = data.simulated ? Math.max(...links.map((l) => l.utilization?.peak ?? 0)) : null;
+    const peak = data.simulated ? maxOf(links.map((l) => l.utilization?.peak ?? 0)) : null;
     return {
       id: links[0].id,
       source: upper,

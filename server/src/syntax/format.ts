@@ -13,6 +13,7 @@ import { tokenEnd, tokensOf } from './lexed.js';
 import { parse, type ParseResult } from './parse.js';
 import type { Span } from './source.js';
 import * as T from './tokens.js';
+import { maxOf } from '../base/arrays.js';
 
 export interface FormatOptions {
   /** Columns of one indentation level, and of a tab when measuring a line. */
@@ -599,7 +600,7 @@ function render(lines: Line[], options: FormatOptions): string[] {
     }
     let end = i;
     while (end < lines.length && lines[end].comment !== undefined && !lines[end].unaligned) end++;
-    const column = Math.max(...lines.slice(i, end).map(codeWidth)) + COMMENT_GAP;
+    const column = maxOf(lines.slice(i, end).map(codeWidth)) + COMMENT_GAP;
     for (; i < end; i++) out.push(`${lines[i].indent}${lines[i].code}${' '.repeat(column - codeWidth(lines[i]))}${lines[i].comment}`);
   }
   return out;
