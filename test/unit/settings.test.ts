@@ -17,6 +17,17 @@ describe('server settings', () => {
     assert.deepEqual(readSettings({ fabric: { diagnostics: { debounceMs: 'soon' }, simulation: { onChange: 1, timeBudgetMs: Infinity } } }), DEFAULT_SETTINGS);
   });
 
+  it('lowers a limit above its safe maximum, and ignores one that is not a finite number', () => {
+    const settings = readSettings({ fabric: { limits: { maxNestingDepth: 60_000, maxDevices: 1e300, maxLinks: Infinity, maxImportDepth: 12.7 } } });
+    assert.deepEqual(settings.limits, { maxNestingDepth: 256, maxDevices: 1_000_000, maxImportDepth: 12 });
+  });
+
+  it('reads the diagnostic limit as a whole number, 0 for all', () => {
+    assert.equal(readSettings({ fabric: { diagnostics: { maxPerFile: 0 } } }).maxDiagnosticsPerFile, 0);
+    assert.equal(readSettings({ fabric: { diagnostics: { maxPerFile: 20.9 } } }).maxDiagnosticsPerFile, 20);
+    assert.equal(readSettings({ fabric: { diagnostics: { maxPerFile: -4 } } }).maxDiagnosticsPerFile, 0);
+  });
+
   it('raises a time budget under the declared minimum of 100 ms, and a negative debounce to none', () => {
     const settings = readSettings({ fabric: { diagnostics: { debounceMs: -5 }, simulation: { timeBudgetMs: 0 } } });
     assert.equal(settings.simulationBudgetMs, 100);
