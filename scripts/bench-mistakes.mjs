@@ -2,16 +2,10 @@
 // process, median of 3 runs and the process's peak RSS, and the output's size: mistakes of
 // several shapes, so that no one shape of recovery hides a slow one. Figures go to
 // docs/robustness.md. Usage: node scripts/build.mjs && npm run bench:mistakes
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-
-const bin = resolve('bin/fabric.js');
-mkdirSync('.bench', { recursive: true });
-const probe = resolve('.bench/rss-probe.cjs');
-writeFileSync(probe, "process.on('exit', () => require('fs').writeFileSync(process.env.FABRIC_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
-const rssFile = resolve('.bench/rss.txt');
+import { join } from 'node:path';
+import { measuredRun } from './measured-run.mjs';
 const dir = mkdtempSync(join(tmpdir(), 'fabric-bench-mistakes-'));
 
 const N = 100_000;
@@ -25,11 +19,8 @@ const SHAPES = [
 ];
 
 const run = (args) => {
-  const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, ['--require', probe, bin, ...args], { encoding: 'utf8', env: { ...process.env, FABRIC_RSS_FILE: rssFile }, maxBuffer: 1 << 30, timeout: 120_000 });
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  if (result.status !== 1) throw new Error(`fabric ${args.join(' ')}: exit ${result.status} (${result.signal ?? 'no signal'})\n${result.stderr}`);
-  return { ms, rssMb: Number(readFileSync(rssFile, 'utf8')) / 1024, bytes: result.stdout.length, last: result.stdout.trim().split('\n').at(-1) };
+  const measured = measuredRun(args, 1);
+  return { ...measured, bytes: measured.stdout.length, last: measured.stdout.trim().split('\n').at(-1) };
 };
 
 console.log('| file | errors found | `check` (median of 3) | peak RSS | `check --format json` | JSON size |');

@@ -4,17 +4,11 @@
 // process's peak RSS, beside `fabric --version` for the cost of starting at all. Figures go to
 // docs/robustness.md. Usage: node scripts/build.mjs && npm run bench:paths
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-
-const bin = resolve('bin/fabric.js');
-mkdirSync('.bench', { recursive: true });
-// Preloaded into each run: the process's peak resident memory, written as it exits.
-const probe = resolve('.bench/rss-probe.cjs');
-writeFileSync(probe, "process.on('exit', () => require('fs').writeFileSync(process.env.FABRIC_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
-const rssFile = resolve('.bench/rss.txt');
+import { join } from 'node:path';
+import { measuredRun } from './measured-run.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'fabric-bench-paths-'));
 const at = (name) => join(dir, name);
@@ -43,18 +37,10 @@ const CASES = [
   ['`report --out` over its input', ['report', '--out', at('report.html'), at('report.html')], 2],
 ];
 
-const run = (args, expected) => {
-  const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, ['--require', probe, bin, ...args], { encoding: 'utf8', env: { ...process.env, FABRIC_RSS_FILE: rssFile }, timeout: 60_000 });
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  if (result.status !== expected) throw new Error(`fabric ${args.join(' ')}: exit ${result.status} (${result.signal ?? 'no signal'}), expected ${expected}\n${result.stderr}`);
-  return { ms, rssMb: Number(readFileSync(rssFile, 'utf8')) / 1024 };
-};
-
 console.log('| path | exit | time (median of 3) | peak RSS |');
 console.log('|---|---:|---:|---:|');
 for (const [name, args, expected] of CASES) {
-  const runs = Array.from({ length: 3 }, () => run(args, expected)).sort((a, b) => a.ms - b.ms);
+  const runs = Array.from({ length: 3 }, () => measuredRun(args, expected)).sort((a, b) => a.ms - b.ms);
   const rss = Math.max(...runs.map((r) => r.rssMb));
   console.log(`| ${name} | ${expected} | ${runs[1].ms.toFixed(0)} ms | ${rss.toFixed(0)} MB |`);
 }
